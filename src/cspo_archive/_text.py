@@ -1,0 +1,160 @@
+"""Digests, ids and canonical text: the small rules every other module relies on."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import unicodedata
+
+from cspo_archive.exceptions import InvalidIdError
+
+#: The only digest algorithm; written ``sha256:<64 lowercase hex>`` (pooch style).
+DIGEST_PREFIX = "sha256:"
+DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+
+#: Longest id accepted. Leaves room under every file system's 255-byte name limit
+#: and keeps ids readable in tables and lock files.
+MAX_ID_LENGTH = 128
+_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Names Windows will not create, whatever the extension: the archive is meant to
+# be cloned anywhere.
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{i}" for i in range(1, 10)}
+    | {f"lpt{i}" for i in range(1, 10)}
+)
+_ALLOWED_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+def sha256_digest(data: bytes) -> str:
+    """Return ``sha256:<hex>`` of *data*."""
+    return DIGEST_PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    """Return the digest of *text*'s UTF-8 bytes (the snapshot digest)."""
+    return sha256_digest(text.encode("utf-8"))
+
+
+def is_digest(value: object) -> bool:
+    """Whether *value* is a well-formed ``sha256:<64 lowercase hex>`` string."""
+    return isinstance(value, str) and DIGEST_RE.fullmatch(value) is not None
+
+
+def check_id(value: object) -> str:
+    """Return *value* if it is a valid snapshot id, else raise :class:`InvalidIdError`.
+
+    A valid id is 1 to 128 characters of lowercase ASCII letters and digits in
+    groups joined by single hyphens (``2025-12-17-uk-meets-...``). That rules
+    out, before any file is touched, every path trick: separators, ``..``,
+    drive letters, percent-encoding, NUL and control characters, white space,
+    Unicode look-alikes and names Windows reserves.
+    """
+    hint = "make one from a title with cspo_archive.make_id(title, published)"
+    if not isinstance(value, str):
+        msg = (
+            f"snapshot id must be a str (got {value!r} that is a {type(value).__name__}); "
+            f"{hint}"
+        )
+        raise InvalidIdError(msg, value=value)
+    if not value:
+        raise InvalidIdError(f"snapshot id must not be empty; {hint}", value=value)
+    if len(value) > MAX_ID_LENGTH:
+        msg = (
+            f"snapshot id is {len(value)} characters long, more than the "
+            f"{MAX_ID_LENGTH} allowed (got {value[:40]!r}...); shorten it"
+        )
+        raise InvalidIdError(msg, value=value)
+    if _ID_RE.fullmatch(value) is None:
+        bad = next(((i, c) for i, c in enumerate(value) if c not in _ALLOWED_ID_CHARS), None)
+        if bad is not None:
+            where = f"character {bad[1]!r} (U+{ord(bad[1]):04X}) at position {bad[0]}"
+        else:
+            where = "a hyphen at the start or end, or two hyphens in a row"
+        msg = (
+            f"snapshot id {value!r} is not valid: ids are lowercase ASCII letters and "
+            f"digits in groups joined by single hyphens, but it has {where}; {hint}"
+        )
+        raise InvalidIdError(msg, value=value)
+    if value in _WINDOWS_RESERVED:
+        msg = f"snapshot id {value!r} is a device name some systems reserve; choose another"
+        raise InvalidIdError(msg, value=value)
+    return value
+
+
+_APOSTROPHES = re.compile(r"['\u2019\u02bc]")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
+    """Turn *title* into an id-safe slug, cut at a word boundary.
+
+    Accents are folded (``é`` → ``e``), apostrophes dropped (``Principals’`` →
+    ``principals``), every other run of non-alphanumerics becomes one hyphen.
+    """
+    folded = unicodedata.normalize("NFKD", title)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = _APOSTROPHES.sub("", folded.lower())
+    slug = _NON_SLUG.sub("-", folded.encode("ascii", "ignore").decode("ascii")).strip("-")
+    slug = re.sub("-{2,}", "-", slug)
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]
+    return slug.strip("-")
+
+
+def make_id(title: str, published: datetime.date) -> str:
+    """Return the archive's id for a publication: ``<YYYY-MM-DD>-<slug of title>``.
+
+    >>> make_id("UK meets with international coalition", datetime.date(2025, 12, 17))
+    '2025-12-17-uk-meets-with-international-coalition'
+    """
+    prefix = published.isoformat()
+    slug = slugify(title, MAX_ID_LENGTH - len(prefix) - 1)
+    return check_id(f"{prefix}-{slug}" if slug else prefix)
+
+
+# --- canonical text -------------------------------------------------------------
+
+_LINE_BREAKS = re.compile(r"\r\n|\r")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+# C0 and C1 controls other than tab and line feed have no place in a publication's
+# text; DEL likewise.
+_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def canonicalize(text: str) -> str:
+    """Return *text* in the archive's canonical form.
+
+    NFC; LF line endings; no white space at line ends; no blank lines at the
+    start or end; paragraphs separated by exactly one blank line; one final
+    LF. Control characters are not removed here: :func:`canonical_problem`
+    reports them, and ingest refuses them with a clear error.
+    """
+    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", text))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = _BLANK_RUNS.sub("\n\n", text).strip("\n")
+    return text + "\n" if text else ""
+
+
+def canonical_problem(text: str) -> str | None:
+    """Say why *text* is not canonical, or return ``None`` if it is."""
+    if not text.strip():
+        return "it is empty or only white space"
+    match = _FORBIDDEN_CONTROLS.search(text)
+    if match is not None:
+        char = match.group()
+        return f"it contains control character U+{ord(char):04X} at offset {match.start()}"
+    canonical = canonicalize(text)
+    if canonical == text:
+        return None
+    at = next(
+        (i for i, (a, b) in enumerate(zip(text, canonical, strict=False)) if a != b),
+        min(len(text), len(canonical)),
+    )
+    return (
+        f"it is not in canonical form (NFC, LF line endings, no trailing white space, "
+        f"one blank line between paragraphs, one final newline); first difference at "
+        f"offset {at}"
+    )
