@@ -1,1 +1,133 @@
-"""cspo-archive: a tamper-evident archive of CSpO statements (bootstrap; filled in below)."""
+"""cspo-archive: a tamper-evident, versioned archive of the public statements of
+the Combined Space Operations Initiative (CSpO).
+
+Everything public is importable from here::
+
+    from cspo_archive import Archive
+    archive = Archive.bundled()
+    for snapshot in archive:
+        print(snapshot.ref, snapshot.metadata.title)
+
+Names are resolved on first use, so ``import cspo_archive`` stays fast; the
+modules behind them are private or topical (``model``, ``archive``, ``ingest``,
+``exceptions``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cspo_archive._text import canonicalize, make_id, slugify
+    from cspo_archive.archive import Archive, Problem, Verification
+    from cspo_archive.exceptions import (
+        AmbiguousIdError,
+        ArchiveFormatError,
+        ArchiveWriteError,
+        CspoArchiveError,
+        IngestError,
+        IntegrityError,
+        InvalidIdError,
+        InvalidMetadataError,
+        LockTimeoutError,
+        PinMismatchError,
+        ReadOnlyArchiveError,
+        SnapshotConflictError,
+        SnapshotNotFoundError,
+        UndecodableContentError,
+    )
+    from cspo_archive.ingest import Capture, Decoded, Furniture, Publication, decode, ingest
+    from cspo_archive.model import (
+        DateSource,
+        DocumentType,
+        Metadata,
+        Provenance,
+        PublishedDate,
+        Snapshot,
+        SnapshotRef,
+    )
+
+__all__ = [
+    "AmbiguousIdError",
+    "Archive",
+    "ArchiveFormatError",
+    "ArchiveWriteError",
+    "Capture",
+    "CspoArchiveError",
+    "DateSource",
+    "Decoded",
+    "DocumentType",
+    "Furniture",
+    "IngestError",
+    "IntegrityError",
+    "InvalidIdError",
+    "InvalidMetadataError",
+    "LockTimeoutError",
+    "Metadata",
+    "PinMismatchError",
+    "Problem",
+    "Provenance",
+    "Publication",
+    "PublishedDate",
+    "ReadOnlyArchiveError",
+    "Snapshot",
+    "SnapshotConflictError",
+    "SnapshotNotFoundError",
+    "SnapshotRef",
+    "UndecodableContentError",
+    "Verification",
+    "__version__",
+    "canonicalize",
+    "decode",
+    "ingest",
+    "make_id",
+    "slugify",
+]
+
+# Where each public name lives.
+_LOCATIONS = {
+    "Archive": "archive",
+    "Problem": "archive",
+    "Verification": "archive",
+    "Capture": "ingest",
+    "Decoded": "ingest",
+    "Furniture": "ingest",
+    "Publication": "ingest",
+    "decode": "ingest",
+    "ingest": "ingest",
+    "DateSource": "model",
+    "DocumentType": "model",
+    "Metadata": "model",
+    "Provenance": "model",
+    "PublishedDate": "model",
+    "Snapshot": "model",
+    "SnapshotRef": "model",
+    "canonicalize": "_text",
+    "make_id": "_text",
+    "slugify": "_text",
+}
+_LOCATIONS.update(
+    {name: "exceptions" for name in __all__ if name.endswith("Error")}
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            return version("cspo-archive")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    module = _LOCATIONS.get(name)
+    if module is None:
+        msg = f"module 'cspo_archive' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(f"cspo_archive.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

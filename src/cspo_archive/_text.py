@@ -53,10 +53,7 @@ def check_id(value: object) -> str:
     """
     hint = "make one from a title with cspo_archive.make_id(title, published)"
     if not isinstance(value, str):
-        msg = (
-            f"snapshot id must be a str (got {value!r} that is a {type(value).__name__}); "
-            f"{hint}"
-        )
+        msg = f"snapshot id must be a str (got {value!r} that is a {type(value).__name__}); {hint}"
         raise InvalidIdError(msg, value=value)
     if not value:
         raise InvalidIdError(f"snapshot id must not be empty; {hint}", value=value)

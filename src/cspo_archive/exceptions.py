@@ -10,6 +10,7 @@ attributes so that programs need not parse messages.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousIdError",
     "ArchiveFormatError",
     "ArchiveWriteError",
     "CspoArchiveError",
@@ -71,6 +72,15 @@ class SnapshotNotFoundError(CspoArchiveError, KeyError):
         return self.message
 
 
+class AmbiguousIdError(CspoArchiveError, LookupError):
+    """An id prefix matches more than one snapshot."""
+
+    def __init__(self, message: str, *, prefix: str, matches: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.prefix = prefix
+        self.matches = matches
+
+
 class IntegrityError(CspoArchiveError, ValueError):
     """Bytes on disk do not match the digest recorded for them.
 
@@ -112,9 +122,7 @@ class SnapshotConflictError(CspoArchiveError, FileExistsError):
     Snapshots are immutable: a correction is a new snapshot with a new id.
     """
 
-    def __init__(
-        self, message: str, *, snapshot_id: str, existing: str, attempted: str
-    ) -> None:
+    def __init__(self, message: str, *, snapshot_id: str, existing: str, attempted: str) -> None:
         super().__init__(message)
         self.snapshot_id = snapshot_id
         self.existing = existing

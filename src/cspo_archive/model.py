@@ -31,7 +31,7 @@ __all__ = [
     "SnapshotRef",
 ]
 
-T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 
 class DocumentType(enum.StrEnum):
@@ -63,10 +63,7 @@ class DateSource(enum.StrEnum):
 
 
 def _fail(attribute: attrs.Attribute[Any], value: object, expected: str) -> None:
-    msg = (
-        f"{attribute.name!r} must be {expected} "
-        f"(got {value!r} that is a {type(value).__name__})"
-    )
+    msg = f"{attribute.name!r} must be {expected} (got {value!r} that is a {type(value).__name__})"
     raise InvalidMetadataError(msg, field=attribute.name, value=value)
 
 
@@ -188,6 +185,25 @@ def _to_tuple(value: Any) -> Any:
     return value
 
 
+def _to_enum(kind: type[E], value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, kind):
+        try:
+            return kind(value)
+        except ValueError:
+            choices = ", ".join(repr(m.value) for m in kind)
+            msg = f"{value!r} is not a {kind.__name__}; choose one of {choices}"
+            raise InvalidMetadataError(msg, field=kind.__name__, value=value) from None
+    return value
+
+
+def _to_date_source(value: Any) -> Any:
+    return _to_enum(DateSource, value)
+
+
+def _to_document_type(value: Any) -> Any:
+    return _to_enum(DocumentType, value)
+
+
 def _to_span(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -205,7 +221,7 @@ class PublishedDate:
 
     value: dt.date = field(validator=_instance(dt.date, "a datetime.date"))
     source: DateSource = field(
-        converter=lambda v: DateSource(v) if isinstance(v, str) else v,
+        converter=_to_date_source,
         validator=_instance(DateSource, "a DateSource"),
     )
     note: str = field(validator=_text_line)
@@ -218,15 +234,13 @@ class Metadata:
     title: str = field(validator=_text_line)
     publisher: str = field(validator=_text_line)
     document_type: DocumentType = field(
-        converter=lambda v: DocumentType(v) if isinstance(v, str) else v,
+        converter=_to_document_type,
         validator=_instance(DocumentType, "a DocumentType"),
     )
     published: PublishedDate = field(validator=_instance(PublishedDate, "a PublishedDate"))
     licence: str = field(validator=_text_line)
     source_url: str | None = field(default=None, validator=_optional_url)
-    updated: tuple[dt.date, ...] = field(
-        default=(), converter=_to_tuple, validator=_updated_dates
-    )
+    updated: tuple[dt.date, ...] = field(default=(), converter=_to_tuple, validator=_updated_dates)
     captured_at: dt.datetime | None = field(default=None, validator=_aware_datetime)
     language: str = field(default="en", validator=_language)
     series: str | None = field(default=None, validator=_optional_slug)
@@ -321,10 +335,12 @@ class SnapshotRef:
         Raises :class:`~cspo_archive.exceptions.InvalidIdError` with the
         offending part quoted.
         """
-        if not isinstance(text, str):
-            msg = f"a snapshot reference must be a str (got {text!r} that is a {type(text).__name__})"
-            raise InvalidIdError(msg, value=text)
-        snapshot_id, sep, digest = text.partition("@")
+        value: object = text
+        if not isinstance(value, str):
+            kind = type(value).__name__
+            msg = f"a snapshot reference must be a str (got {value!r} that is a {kind})"
+            raise InvalidIdError(msg, value=value)
+        snapshot_id, sep, digest = value.partition("@")
         if not sep:
             return cls(snapshot_id)
         if not is_digest(digest):

@@ -1,0 +1,316 @@
+"""The :class:`Archive`: immutable snapshots on disk, verified on every read."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from attrs import field, frozen
+
+from cspo_archive import _serialize
+from cspo_archive._storage import FORMAT_VERSION, Problem, Store, describe_os_error, seal_record
+from cspo_archive._text import sha256_digest
+from cspo_archive.exceptions import (
+    AmbiguousIdError,
+    ArchiveFormatError,
+    ArchiveWriteError,
+    IntegrityError,
+    InvalidIdError,
+    PinMismatchError,
+    ReadOnlyArchiveError,
+    SnapshotConflictError,
+    SnapshotNotFoundError,
+)
+from cspo_archive.model import Snapshot, SnapshotRef
+
+__all__ = ["Archive", "Problem", "Verification"]
+
+#: Default seconds to wait for another writer before raising LockTimeoutError.
+DEFAULT_LOCK_TIMEOUT = 30.0
+
+
+@frozen
+class Verification:
+    """What :meth:`Archive.verify` checked and every problem it found."""
+
+    archive: str
+    snapshots: int
+    captures: int
+    problems: tuple[Problem, ...] = field(factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+class Archive:
+    """A folder of immutable, content-addressed snapshots.
+
+    Open one with :meth:`open` or get the one shipped with the package with
+    :meth:`bundled`. Iteration yields snapshots in publication order (date,
+    then id); every snapshot returned has been re-verified against its digest.
+    """
+
+    def __init__(self, store: Store, *, readonly: bool) -> None:
+        self._store = store
+        self.readonly = readonly
+
+    # -- opening --
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = False,
+        readonly: bool = False,
+        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    ) -> Archive:
+        """Open the archive at *path*.
+
+        With ``create=True`` an empty archive is made if the folder holds none
+        (an existing archive is opened as it is). ``readonly=True`` refuses
+        every write. Raises :class:`ArchiveFormatError` if *path* is not an
+        archive this version can read.
+        """
+        root = Path(path)
+        store = Store(root, lock_timeout=lock_timeout)
+        if create and not (root / "archive.json").exists():
+            if readonly:
+                msg = f"cannot create an archive at '{root}' with readonly=True"
+                raise ReadOnlyArchiveError(msg, archive=str(root))
+            Store.initialise(root)
+        store.check_marker()
+        return cls(store, readonly=readonly)
+
+    @classmethod
+    def bundled(cls) -> Archive:
+        """The archive shipped inside the package (read-only).
+
+        In an installed wheel it is ``cspo_archive/_bundled``; in a source
+        checkout or an editable install, the repository's ``snapshots/``.
+        """
+        here = Path(__file__).resolve().parent
+        candidates = [here / "_bundled", here.parents[1] / "snapshots"]
+        for candidate in candidates:
+            if (candidate / "archive.json").is_file():
+                return cls.open(candidate, readonly=True)
+        tried = ", ".join(f"'{c}'" for c in candidates)
+        msg = (
+            f"the bundled archive was not found (looked in {tried}); the installation is "
+            f"incomplete: reinstall cspo-archive"
+        )
+        raise ArchiveFormatError(msg, path=str(candidates[0]))
+
+    # -- reading --
+
+    @property
+    def path(self) -> Path:
+        """The archive's root folder."""
+        return self._store.root
+
+    def __repr__(self) -> str:
+        mode = ", readonly" if self.readonly else ""
+        return f"Archive('{self.path}'{mode})"
+
+    def get(self, ref: str | SnapshotRef) -> Snapshot:
+        """Return the snapshot *ref* names, re-verified.
+
+        *ref* is an id, ``<id>@sha256:<hex>`` or a :class:`SnapshotRef`. A
+        pinned reference whose digest differs raises :class:`PinMismatchError`.
+        """
+        parsed = ref if isinstance(ref, SnapshotRef) else SnapshotRef.parse(ref)
+        snapshot = self._store.read(parsed.id)
+        if parsed.digest is not None and parsed.digest != snapshot.digest:
+            msg = (
+                f"snapshot {parsed.id!r} in the archive at '{self.path}' is not the one pinned: "
+                f"expected {parsed.digest} but the archive holds {snapshot.digest}; if the "
+                f"new text is what you want, pin {snapshot.ref}, otherwise use an archive that "
+                f"holds the pinned snapshot"
+            )
+            raise PinMismatchError(
+                msg,
+                snapshot_id=parsed.id,
+                path=str(self.path),
+                expected=parsed.digest,
+                actual=snapshot.digest,
+            )
+        return snapshot
+
+    def resolve(self, text: str) -> SnapshotRef:
+        """Turn what a user typed (id, unique id prefix, or pinned ref) into a reference."""
+        if "@" in text:
+            return SnapshotRef.parse(text)
+        if text and self._store.exists(text):
+            return SnapshotRef(text)
+        if not text or any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in text):
+            return SnapshotRef.parse(text)  # raises InvalidIdError with the reason
+        matches = [i for i in self._store.ids() if i.startswith(text)]
+        if len(matches) == 1:
+            return SnapshotRef(matches[0])
+        if not matches:
+            raise self._store.not_found(text)
+        shown = ", ".join(matches[:5]) + (
+            f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+        )
+        msg = (
+            f"{text!r} matches {len(matches)} snapshots in the archive at '{self.path}' "
+            f"({shown}); type more of the id"
+        )
+        raise AmbiguousIdError(msg, prefix=text, matches=tuple(matches))
+
+    def ids(self) -> list[str]:
+        """Every snapshot id, in publication order (date, then id)."""
+        return [s.id for s in self]
+
+    def __iter__(self) -> Iterator[Snapshot]:
+        snapshots = [self._store.read(i) for i in self._store.ids()]
+        snapshots.sort(key=lambda s: (s.metadata.published.value, s.id))
+        return iter(snapshots)
+
+    def __len__(self) -> int:
+        return len(self._store.ids())
+
+    def __contains__(self, ref: object) -> bool:
+        if isinstance(ref, Snapshot):
+            ref = ref.ref
+        if isinstance(ref, str):
+            try:
+                ref = SnapshotRef.parse(ref)
+            except InvalidIdError:
+                return False
+        if not isinstance(ref, SnapshotRef) or not self._store.exists(ref.id):
+            return False
+        if ref.digest is None:
+            return True
+        try:
+            return self.get(ref).digest == ref.digest
+        except (IntegrityError, SnapshotNotFoundError):
+            return False
+
+    def capture(self, digest: str) -> bytes:
+        """The raw capture bytes with this digest, verified."""
+        return self._store.read_capture(digest)
+
+    # -- writing --
+
+    def add(self, snapshot: Snapshot, *, capture: bytes | None = None) -> Snapshot:
+        """Add *snapshot*; return the snapshot as stored.
+
+        The raw capture its provenance names must be passed as *capture* unless
+        the archive already holds it. Adding a snapshot that is already stored
+        (same id, text and record) returns the stored one and writes nothing;
+        a different snapshot under an existing id raises
+        :class:`SnapshotConflictError`. The write is atomic: on any error the
+        archive is left as it was.
+        """
+        self._check_writable()
+        value: object = snapshot
+        if not isinstance(value, Snapshot):
+            msg = f"add() takes a Snapshot (got {snapshot!r} that is a {type(snapshot).__name__})"
+            raise TypeError(msg)
+        capture_digest = snapshot.provenance.capture_digest
+        if capture is not None:
+            actual = sha256_digest(capture)
+            if actual != capture_digest:
+                msg = (
+                    f"the capture passed for snapshot {snapshot.id!r} is not the one its "
+                    f"provenance names: expected {capture_digest} but got {actual}; pass the "
+                    f"exact bytes the text was ingested from"
+                )
+                raise IntegrityError(
+                    msg,
+                    snapshot_id=snapshot.id,
+                    path="<capture argument>",
+                    expected=capture_digest,
+                    actual=actual,
+                )
+        text_bytes = snapshot.text.encode("utf-8")
+        record_bytes = seal_record(_record(snapshot))
+        store = self._store
+        with store.locked():
+            store.clean_tmp()
+            if store.exists(snapshot.id):
+                return self._existing(snapshot)
+            if capture is None and not store.has_capture(capture_digest):
+                msg = (
+                    f"snapshot {snapshot.id!r} comes from capture {capture_digest}, which the "
+                    f"archive does not hold; pass its bytes: add(snapshot, capture=data)"
+                )
+                raise IntegrityError(
+                    msg,
+                    snapshot_id=snapshot.id,
+                    path=f"captures/{capture_digest.removeprefix('sha256:')}",
+                    expected=capture_digest,
+                    actual=None,
+                )
+            new_capture = False
+            try:
+                if capture is not None:
+                    new_capture = store.write_capture(capture, capture_digest)
+                store.write_snapshot(snapshot.id, text_bytes, record_bytes)
+            except OSError as exc:
+                if new_capture:
+                    store.remove_capture(capture_digest)
+                store.clean_tmp()
+                msg = (
+                    f"could not add snapshot {snapshot.id!r} to the archive at '{self.path}': "
+                    f"{describe_os_error(exc)} at '{exc.filename or self.path}'; nothing was "
+                    f"added; free space or fix permissions and add it again"
+                )
+                raise ArchiveWriteError(msg, path=str(exc.filename or self.path)) from exc
+        return self._store.read(snapshot.id)
+
+    def gc(self) -> int:
+        """Remove what interrupted writes left behind; return how many entries.
+
+        Waits for the write lock, so it never removes a write in progress.
+        """
+        self._check_writable()
+        with self._store.locked():
+            return self._store.clean_tmp()
+
+    def verify(self) -> Verification:
+        """Check every snapshot and capture; return every problem found, not just the first."""
+        problems, snapshots, captures = self._store.verify()
+        return Verification(str(self.path), snapshots, captures, tuple(problems))
+
+    # -- helpers --
+
+    def _check_writable(self) -> None:
+        if self.readonly:
+            msg = (
+                f"the archive at '{self.path}' is open read-only; open a writable copy with "
+                f"Archive.open(path) to add snapshots (the bundled archive is never written)"
+            )
+            raise ReadOnlyArchiveError(msg, archive=str(self.path))
+
+    def _existing(self, snapshot: Snapshot) -> Snapshot:
+        existing = self._store.read(snapshot.id)
+        if existing == snapshot:
+            return existing
+        differs = [
+            name
+            for name in ("text", "metadata", "provenance")
+            if getattr(existing, name) != getattr(snapshot, name)
+        ]
+        msg = (
+            f"snapshot {snapshot.id!r} already exists with a different {' and '.join(differs)} "
+            f"(stored {existing.digest}, attempted {snapshot.digest}); snapshots are never "
+            f"changed: add the correction as a new snapshot with a new id"
+        )
+        raise SnapshotConflictError(
+            msg, snapshot_id=snapshot.id, existing=existing.digest, attempted=snapshot.digest
+        )
+
+
+def _record(snapshot: Snapshot) -> dict[str, object]:
+    return {
+        "digest": snapshot.digest,
+        "format_version": FORMAT_VERSION,
+        "id": snapshot.id,
+        "metadata": _serialize.unstructure(snapshot.metadata),
+        "provenance": _serialize.unstructure(snapshot.provenance),
+    }
