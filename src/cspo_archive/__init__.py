@@ -107,14 +107,12 @@ _LOCATIONS = {
     "make_id": "_text",
     "slugify": "_text",
 }
-_LOCATIONS.update(
-    {name: "exceptions" for name in __all__ if name.endswith("Error")}
-)
+_LOCATIONS.update({name: "exceptions" for name in __all__ if name.endswith("Error")})
 
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+        from importlib.metadata import PackageNotFoundError, version
 
         try:
             return version("cspo-archive")

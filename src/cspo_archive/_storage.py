@@ -242,7 +242,8 @@ class Store:
         return sorted(out)
 
     def exists(self, snapshot_id: str) -> bool:
-        return (self.items / snapshot_id).is_dir()
+        """Whether a snapshot folder exists (the id is validated first, and may raise)."""
+        return self.snapshot_dir(snapshot_id).is_dir()
 
     # -- reading --
 
@@ -426,7 +427,11 @@ class Store:
         try:
             write_new_file(tmp, data)
             os.link(tmp, final)  # never replaces an existing file
-            fsync_dir(self.captures)
+            try:
+                fsync_dir(self.captures)
+            except BaseException:
+                final.unlink()  # we made it, and it is not durable: undo
+                raise
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

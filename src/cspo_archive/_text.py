@@ -80,6 +80,15 @@ def check_id(value: object) -> str:
     return value
 
 
+def is_id(value: object) -> bool:
+    """Whether *value* is a valid snapshot id (see :func:`check_id`)."""
+    try:
+        check_id(value)
+    except InvalidIdError:
+        return False
+    return True
+
+
 _APOSTROPHES = re.compile(r"['\u2019\u02bc]")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -93,8 +102,9 @@ def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = _APOSTROPHES.sub("", folded.lower())
-    slug = _NON_SLUG.sub("-", folded.encode("ascii", "ignore").decode("ascii")).strip("-")
-    slug = re.sub("-{2,}", "-", slug)
+    # Every character that is not an ASCII letter or digit (dashes, punctuation,
+    # letters of other scripts) separates words.
+    slug = _NON_SLUG.sub("-", folded).strip("-")
     if len(slug) > max_length:
         cut = slug[: max_length + 1]
         slug = cut[: cut.rfind("-")] if "-" in cut else slug[:max_length]

@@ -10,7 +10,7 @@ from attrs import field, frozen
 
 from cspo_archive import _serialize
 from cspo_archive._storage import FORMAT_VERSION, Problem, Store, describe_os_error, seal_record
-from cspo_archive._text import sha256_digest
+from cspo_archive._text import is_id, sha256_digest
 from cspo_archive.exceptions import (
     AmbiguousIdError,
     ArchiveFormatError,
@@ -143,7 +143,7 @@ class Archive:
         """Turn what a user typed (id, unique id prefix, or pinned ref) into a reference."""
         if "@" in text:
             return SnapshotRef.parse(text)
-        if text and self._store.exists(text):
+        if is_id(text) and self._store.exists(text):
             return SnapshotRef(text)
         if not text or any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-" for c in text):
             return SnapshotRef.parse(text)  # raises InvalidIdError with the reason
@@ -251,10 +251,14 @@ class Archive:
                 if capture is not None:
                     new_capture = store.write_capture(capture, capture_digest)
                 store.write_snapshot(snapshot.id, text_bytes, record_bytes)
-            except OSError as exc:
+            except BaseException as exc:
+                # Leave the archive as it was: drop the capture this call added
+                # and anything half-written, whatever interrupted us.
                 if new_capture:
                     store.remove_capture(capture_digest)
                 store.clean_tmp()
+                if not isinstance(exc, OSError):
+                    raise
                 msg = (
                     f"could not add snapshot {snapshot.id!r} to the archive at '{self.path}': "
                     f"{describe_os_error(exc)} at '{exc.filename or self.path}'; nothing was "

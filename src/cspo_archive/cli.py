@@ -1,0 +1,381 @@
+"""The ``cspo-archive`` command.
+
+Exit codes: 0 success; 1 ``verify`` found problems; 2 a usage error or any
+other failure (one line on standard error, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from cspo_archive.exceptions import CspoArchiveError
+
+if TYPE_CHECKING:
+    from cspo_archive.archive import Archive
+
+PROG = "cspo-archive"
+ENV_ARCHIVE = "CSPO_ARCHIVE"
+
+EXAMPLES = {
+    "list": "example:\n  cspo-archive list\n  cspo-archive list --archive ./my-archive --json",
+    "show": (
+        "examples:\n  cspo-archive show 2025-12-17-joint-statement   (a unique prefix is enough)\n"
+        "  cspo-archive show 2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+        "@sha256:<hex>"
+    ),
+    "verify": "examples:\n  cspo-archive verify            (the bundled archive)\n"
+    "  cspo-archive verify ./snapshots",
+    "add": (
+        "example:\n  cspo-archive add capture.txt --archive ./snapshots \\\n"
+        "      --title 'UK and partners publish vision for responsible space operations' \\\n"
+        "      --published 2022-02-22 --date-source external \\\n"
+        "      --date-note 'Joint release of CSpO Vision 2031 on 22 February 2022' \\\n"
+        "      --type news-story --publisher 'UK Ministry of Defence' --licence OGL-UK-3.0 \\\n"
+        "      --url https://www.gov.uk/government/news/..."
+    ),
+    "build": (
+        "example (rebuild the bundled archive from its raw captures):\n"
+        "  cspo-archive build snapshots/recipe.toml --archive snapshots"
+    ),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cspo_archive.model import DateSource, DocumentType
+
+    parser = _Parser(
+        prog=PROG,
+        description="A tamper-evident archive of the public statements of the Combined "
+        "Space Operations Initiative (CSpO).",
+        epilog="example:\n  cspo-archive list\n  cspo-archive show 2025-12-17-joint",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    archive_help = (
+        f"archive folder (default: ${ENV_ARCHIVE} if set, else the archive bundled with "
+        f"the package)"
+    )
+
+    p = command("list", "List the snapshots in publication order.")
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = command("show", "Show one snapshot: its metadata, provenance and text.")
+    p.add_argument("ref", metavar="ID", help="id, unique id prefix, or ID@sha256:HEX")
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--text", action="store_true", help="print only the text")
+    p.add_argument("--json", action="store_true", help="print the record as JSON")
+
+    p = command("verify", "Check every snapshot and capture; list every problem found.")
+    p.add_argument("path", nargs="?", metavar="PATH", help=archive_help)
+
+    p = command("add", "Ingest a capture file and add its publication as a snapshot.")
+    p.add_argument("file", metavar="FILE", type=Path, help="the capture, as received")
+    p.add_argument("--archive", metavar="PATH", help=f"archive to add to (default: ${ENV_ARCHIVE})")
+    p.add_argument("--title", required=True, help="the publication's title")
+    p.add_argument(
+        "--published", required=True, type=_date, metavar="YYYY-MM-DD", help="publication date"
+    )
+    p.add_argument(
+        "--date-source",
+        choices=[s.value for s in DateSource],
+        default=DateSource.STATED.value,
+        help="where the date came from (default: stated in the capture)",
+    )
+    p.add_argument(
+        "--date-note", help="where exactly (default: says it was given on the command line)"
+    )
+    p.add_argument("--url", dest="source_url", help="the publication's source URL")
+    p.add_argument(
+        "--publisher", default="not recorded", help="publishing organisation (default: %(default)s)"
+    )
+    p.add_argument(
+        "--type",
+        dest="document_type",
+        choices=[t.value for t in DocumentType],
+        help="document type (default: as read from the capture)",
+    )
+    p.add_argument(
+        "--licence", default="not recorded", help="e.g. OGL-UK-3.0 (default: %(default)s)"
+    )
+    p.add_argument("--language", default="en", help="BCP 47 tag (default: %(default)s)")
+    p.add_argument("--series", help="series slug, e.g. principals-board")
+    p.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
+    p.add_argument("--id", dest="snapshot_id", help="snapshot id (default: DATE-slug-of-title)")
+    p.add_argument("--encoding", help="decode the file with this encoding instead of detecting")
+    p.add_argument(
+        "--capture-method",
+        default="text capture of a web page",
+        help="how the file was captured (default: %(default)s)",
+    )
+    p.add_argument(
+        "--captured-at", type=_datetime, metavar="ISO-DATETIME", help="when it was captured"
+    )
+
+    p = command("build", "Build (or check) an archive from a recipe of raw captures.")
+    p.add_argument("recipe", metavar="RECIPE", type=Path, help="the recipe TOML file")
+    p.add_argument("--archive", metavar="PATH", required=True, help="archive to build into")
+    p.add_argument(
+        "--captures",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder to look for raw captures in (repeatable)",
+    )
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cspo-archive")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"expected a date as YYYY-MM-DD (got {text!r})"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.utcoffset() is None:
+        msg = (
+            f"expected an ISO 8601 date-time with a UTC offset, "
+            f"e.g. 2025-12-18T09:30:00+00:00 (got {text!r})"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _open_archive(path: str | None, *, for_writing: bool = False) -> Archive:
+    from cspo_archive.archive import Archive
+
+    path = path or os.environ.get(ENV_ARCHIVE) or None
+    if path is None:
+        if for_writing:
+            msg = (
+                f"say which archive to add to with --archive PATH (or ${ENV_ARCHIVE}); "
+                f"the bundled archive is read-only"
+            )
+            raise _UsageError(msg)
+        return Archive.bundled()
+    return Archive.open(path, create=for_writing)
+
+
+class _UsageError(Exception):
+    pass
+
+
+# --- commands --------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    archive = _open_archive(args.archive)
+    snapshots = list(archive)
+    if args.json:
+        rows = [
+            {
+                "id": s.id,
+                "digest": s.digest,
+                "published": s.metadata.published.value.isoformat(),
+                "date_source": s.metadata.published.source.value,
+                "document_type": s.metadata.document_type.value,
+                "title": s.metadata.title,
+            }
+            for s in snapshots
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    print(f"{len(snapshots)} snapshot{'s' if len(snapshots) != 1 else ''} in {archive.path}")
+    for s in snapshots:
+        m = s.metadata
+        mark = "" if m.published.source.value == "stated" else f" ({m.published.source.value})"
+        print(f"\n{s.id}")
+        print(f"  {m.published.value.isoformat()}{mark} · {m.document_type.value} · {m.publisher}")
+        print(f"  {m.title}")
+        print(f"  {s.digest}")
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from cspo_archive import _serialize
+
+    archive = _open_archive(args.archive)
+    snapshot = archive.get(archive.resolve(args.ref))
+    if args.text:
+        sys.stdout.write(snapshot.text)
+        return 0
+    if args.json:
+        record = {
+            "id": snapshot.id,
+            "digest": snapshot.digest,
+            "ref": str(snapshot.ref),
+            "metadata": _serialize.unstructure(snapshot.metadata),
+            "provenance": _serialize.unstructure(snapshot.provenance),
+            "text": snapshot.text,
+        }
+        sys.stdout.write(_serialize.dumps(record).decode("utf-8"))
+        return 0
+    m, p = snapshot.metadata, snapshot.provenance
+    lines = [
+        f"id:         {snapshot.id}",
+        f"ref:        {snapshot.ref}",
+        f"title:      {m.title}",
+        f"publisher:  {m.publisher}",
+        f"type:       {m.document_type.value}",
+        f"published:  {m.published.value.isoformat()} ({m.published.source.value}: "
+        f"{m.published.note})",
+    ]
+    if m.updated:
+        lines.append(f"updated:    {', '.join(d.isoformat() for d in m.updated)}")
+    lines += [
+        f"source:     {m.source_url or '(none recorded)'}",
+        f"licence:    {m.licence}",
+        f"language:   {m.language}",
+    ]
+    if m.series:
+        lines.append(f"series:     {m.series}")
+    if m.tags:
+        lines.append(f"tags:       {', '.join(m.tags)}")
+    if m.captured_at:
+        lines.append(f"captured:   {m.captured_at.isoformat()}")
+    lines += [
+        f"capture:    {p.capture_digest} ({p.capture_name or 'unnamed'}, lines "
+        f"{p.lines[0]}-{p.lines[1]}, {p.encoding}, {p.capture_method})",
+        "steps:",
+        *(f"  - {step}" for step in p.steps),
+        "",
+        snapshot.text.rstrip("\n"),
+    ]
+    print("\n".join(lines))
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    archive = _open_archive(args.path)
+    result = archive.verify()
+    if result.ok:
+        print(
+            f"ok: {result.snapshots} snapshots and {result.captures} captures in "
+            f"{result.archive} verified"
+        )
+        return 0
+    print(
+        f"FAILED: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in "
+        f"{result.archive} ({result.snapshots} snapshots, {result.captures} captures checked)",
+        file=sys.stderr,
+    )
+    for problem in result.problems:
+        print(f"- [{problem.kind}] {problem.message}", file=sys.stderr)
+    return 1
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from cspo_archive.build import find_publication, make_snapshot
+    from cspo_archive.ingest import ingest
+    from cspo_archive.model import PublishedDate
+
+    archive = _open_archive(args.archive, for_writing=True)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {args.file}: {exc.strerror or exc}"
+        raise _UsageError(msg) from exc
+    capture = ingest(data, name=args.file.name, encoding=args.encoding)
+    publication = find_publication(capture, args.title)
+    note = args.date_note or (
+        f"given on the command line when adding {args.file.name}"
+        + (" (the capture states it)" if args.date_source == "stated" else "")
+    )
+    snapshot = make_snapshot(
+        capture,
+        publication,
+        publisher=args.publisher,
+        licence=args.licence,
+        capture_method=args.capture_method,
+        title=args.title,
+        published=PublishedDate(args.published, args.date_source, note),
+        document_type=args.document_type,
+        source_url=args.source_url,
+        captured_at=args.captured_at,
+        language=args.language,
+        series=args.series,
+        tags=args.tags,
+        snapshot_id=args.snapshot_id,
+    )
+    existed = snapshot.id in archive
+    stored = archive.add(snapshot, capture=data)
+    print(f"{'already archived' if existed else 'added'}: {stored.ref}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from cspo_archive.archive import Archive
+    from cspo_archive.build import build_archive
+
+    archive = Archive.open(args.archive, create=True)
+    results = build_archive(args.recipe, archive, captures=args.captures)
+    for result in results:
+        print(f"{'added' if result.added else 'unchanged'}: {result.snapshot.ref}")
+    return 0
+
+
+COMMANDS = {
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "verify": _cmd_verify,
+    "add": _cmd_add,
+    "build": _cmd_build,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (CspoArchiveError, _UsageError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `cspo-archive show X | head`
+        return 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,469 @@
+"""The archive: add, get, iterate, verify; immutability, atomicity and integrity."""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import multiprocessing
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import filelock
+import pytest
+
+from conftest import SnapshotFactory, build_snapshot
+from cspo_archive import (
+    AmbiguousIdError,
+    Archive,
+    ArchiveFormatError,
+    ArchiveWriteError,
+    CspoArchiveError,
+    IntegrityError,
+    InvalidIdError,
+    LockTimeoutError,
+    PinMismatchError,
+    ReadOnlyArchiveError,
+    SnapshotConflictError,
+    SnapshotNotFoundError,
+    _storage,
+)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every file under *root* (but the lock and temporary area) with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock" and ".tmp" not in p.relative_to(root).parts
+    }
+
+
+def _flip(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_add_then_get_round_trips(archive: Archive, snapshot_factory: SnapshotFactory) -> None:
+    """A snapshot read back equals the one added, text and metadata alike."""
+    snapshot, capture = snapshot_factory()
+    stored = archive.add(snapshot, capture=capture)
+    assert stored == snapshot
+    assert archive.get(snapshot.id) == snapshot
+    assert archive.get(str(snapshot.ref)) == snapshot
+    assert archive.capture(snapshot.provenance.capture_digest) == capture
+
+
+def test_layout_is_plain_files(archive: Archive, snapshot_factory: SnapshotFactory) -> None:
+    """One folder per snapshot with text and sorted-key JSON; captures by digest."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    folder = archive.path / "items" / snapshot.id
+    assert sorted(p.name for p in folder.iterdir()) == ["snapshot.json", "text.txt"]
+    assert (folder / "text.txt").read_text(encoding="utf-8") == snapshot.text
+    record = (folder / "snapshot.json").read_text(encoding="utf-8")
+    keys = [line.split('"')[1] for line in record.splitlines() if line.startswith('  "')]
+    assert keys == sorted(keys)
+    hex_digest = snapshot.provenance.capture_digest.removeprefix("sha256:")
+    assert (archive.path / "captures" / hex_digest).read_bytes() == capture
+
+
+def test_re_adding_identical_content_writes_nothing(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Adding the same snapshot again returns the stored one and leaves every file as it was."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    before = {p: p.stat().st_mtime_ns for p in archive.path.rglob("*") if p.is_file()}
+    assert archive.add(snapshot, capture=capture) == snapshot
+    assert archive.add(snapshot) == snapshot
+    after = {p: p.stat().st_mtime_ns for p in archive.path.rglob("*") if p.is_file()}
+    assert before == after
+    assert len(archive) == 1
+
+
+def test_different_text_under_an_existing_id_is_a_conflict(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """A different text under a stored id raises, names both digests, and changes nothing."""
+    first, capture = snapshot_factory()
+    archive.add(first, capture=capture)
+    before = _tree(archive.path)
+    second, capture2 = snapshot_factory("A corrected paragraph.\n")
+    with pytest.raises(SnapshotConflictError) as info:
+        archive.add(second, capture=capture2)
+    assert info.value.existing == first.digest
+    assert info.value.attempted == second.digest
+    assert "new snapshot with a new id" in str(info.value)
+    assert isinstance(info.value, FileExistsError)
+    assert _tree(archive.path) == before
+
+
+def test_different_metadata_under_an_existing_id_is_a_conflict(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Same text, different title: still a conflict, and the message says metadata differs."""
+    first, capture = snapshot_factory()
+    archive.add(first, capture=capture)
+    retitled = attrs.evolve(first, metadata=attrs.evolve(first.metadata, title="Another title"))
+    with pytest.raises(SnapshotConflictError, match="different metadata"):
+        archive.add(retitled)
+
+
+def test_flipped_byte_in_text_is_detected_by_get_and_verify(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """One changed bit in text.txt: get raises and verify reports, naming both digests."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    _flip(archive.path / "items" / snapshot.id / "text.txt", 3)
+    with pytest.raises(IntegrityError) as info:
+        archive.get(snapshot.id)
+    error = info.value
+    assert error.snapshot_id == snapshot.id
+    assert error.path == f"items/{snapshot.id}/text.txt"
+    assert error.expected == snapshot.digest
+    assert error.actual is not None
+    assert error.actual != snapshot.digest
+    assert error.expected in str(error)
+    assert error.actual in str(error)
+    problems = archive.verify().problems
+    assert [(p.kind, p.snapshot_id, p.expected, p.actual) for p in problems] == [
+        ("integrity", snapshot.id, error.expected, error.actual)
+    ]
+
+
+@pytest.mark.parametrize("needle", [b'"OGL-UK-3.0"', b'"2025-12-17"', b'"news-story"'])
+def test_edited_metadata_is_detected_by_get_and_verify(
+    archive: Archive, snapshot_factory: SnapshotFactory, needle: bytes
+) -> None:
+    """An edited metadata field (licence, date, type) fails the record digest check."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    record = archive.path / "items" / snapshot.id / "snapshot.json"
+    data = record.read_bytes()
+    assert needle in data
+    record.write_bytes(data.replace(needle, needle.upper().replace(b"-", b"_"), 1))
+    with pytest.raises(IntegrityError) as info:
+        archive.get(snapshot.id)
+    assert info.value.path == f"items/{snapshot.id}/snapshot.json"
+    assert info.value.expected is not None
+    assert info.value.actual is not None
+    assert info.value.expected != info.value.actual
+    assert not archive.verify().ok
+
+
+def test_every_single_byte_flip_of_the_record_is_detected(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Flipping any one byte of snapshot.json makes get fail with a library error."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    record = archive.path / "items" / snapshot.id / "snapshot.json"
+    original = record.read_bytes()
+    for offset in range(len(original)):
+        data = bytearray(original)
+        data[offset] ^= 0x20
+        record.write_bytes(bytes(data))
+        with pytest.raises(CspoArchiveError):
+            archive.get(snapshot.id)
+    record.write_bytes(original)
+    assert archive.get(snapshot.id) == snapshot
+
+
+@pytest.mark.parametrize("name", ["text.txt", "snapshot.json"])
+def test_deleted_file_is_detected(
+    archive: Archive, snapshot_factory: SnapshotFactory, name: str
+) -> None:
+    """A missing text or record is reported by get and verify, naming the file."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    (archive.path / "items" / snapshot.id / name).unlink()
+    with pytest.raises(IntegrityError, match="is missing"):
+        archive.get(snapshot.id)
+    [problem] = archive.verify().problems
+    assert problem.path == f"items/{snapshot.id}/{name}"
+    assert problem.snapshot_id == snapshot.id
+
+
+def test_deleted_or_damaged_capture_is_detected_by_verify(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Provenance points at exact bytes: a changed or missing capture is a problem."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    path = archive.path / "captures" / snapshot.provenance.capture_digest.removeprefix("sha256:")
+    _flip(path, 0)
+    [problem] = archive.verify().problems
+    assert problem.kind == "capture"
+    assert problem.expected == snapshot.provenance.capture_digest
+    path.unlink()
+    [problem] = archive.verify().problems
+    assert problem.kind == "missing-capture"
+    assert problem.snapshot_id == snapshot.id
+
+
+def test_verify_returns_every_problem_not_just_the_first(archive: Archive) -> None:
+    """Two damaged snapshots and a stray file: three problems reported together."""
+    a, ca = build_snapshot(snapshot_id="2025-01-01-a")
+    b, cb = build_snapshot("Other text.\n", snapshot_id="2025-01-02-b")
+    archive.add(a, capture=ca)
+    archive.add(b, capture=cb)
+    _flip(archive.path / "items" / a.id / "text.txt", 0)
+    (archive.path / "items" / b.id / "snapshot.json").unlink()
+    (archive.path / "items" / "Stray File").write_text("x", encoding="utf-8")
+    result = archive.verify()
+    assert not result.ok
+    assert sorted(p.kind for p in result.problems) == ["integrity", "integrity", "unexpected"]
+
+
+def test_swapped_texts_are_detected(archive: Archive) -> None:
+    """Exchanging two snapshots' text files is caught for both."""
+    a, ca = build_snapshot(snapshot_id="2025-01-01-a")
+    b, cb = build_snapshot("Other text.\n", snapshot_id="2025-01-02-b")
+    archive.add(a, capture=ca)
+    archive.add(b, capture=cb)
+    ta = archive.path / "items" / a.id / "text.txt"
+    tb = archive.path / "items" / b.id / "text.txt"
+    da, db = ta.read_bytes(), tb.read_bytes()
+    ta.write_bytes(db)
+    tb.write_bytes(da)
+    assert {p.snapshot_id for p in archive.verify().problems} == {a.id, b.id}
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../b", "..\\x", "x\x00", "C:x"])
+def test_invalid_ids_are_rejected_before_touching_disk(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    """get/in/resolve with a hostile id raise InvalidIdError (or say no) with no file access."""
+    touched: list[object] = []
+
+    def recording(real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            touched.append(args[0] if args else kwargs)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    with monkeypatch.context() as patch:
+        for name in ("stat", "lstat", "open", "listdir", "scandir"):
+            patch.setattr(os, name, recording(getattr(os, name)))
+        patch.setattr(builtins, "open", recording(builtins.open))
+        with pytest.raises(InvalidIdError):
+            archive.get(bad)
+        with pytest.raises(InvalidIdError):
+            archive.resolve(bad)
+        contained = bad in archive
+    assert not contained
+    assert touched == []
+
+
+def test_iteration_is_in_publication_order(archive: Archive) -> None:
+    """Snapshots come out by published date, then id, whatever the order added."""
+    import datetime as dt
+
+    later, c1 = build_snapshot(snapshot_id="b-later", published=dt.date(2025, 12, 17))
+    earlier, c2 = build_snapshot("Old.\n", snapshot_id="z-earlier", published=dt.date(2022, 2, 22))
+    same_day, c3 = build_snapshot(
+        "Same.\n", snapshot_id="a-same-day", published=dt.date(2025, 12, 17)
+    )
+    for snapshot, capture in ((later, c1), (earlier, c2), (same_day, c3)):
+        archive.add(snapshot, capture=capture)
+    assert archive.ids() == ["z-earlier", "a-same-day", "b-later"]
+    assert [s.id for s in archive] == archive.ids()
+    assert len(archive) == 3
+
+
+def test_pinned_get_with_another_digest_raises_pin_mismatch(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """A ref whose digest differs from the stored one raises PinMismatchError with both."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    wrong = "sha256:" + "0" * 64
+    with pytest.raises(PinMismatchError) as info:
+        archive.get(f"{snapshot.id}@{wrong}")
+    assert info.value.expected == wrong
+    assert info.value.actual == snapshot.digest
+    assert f"{snapshot.id}@{wrong}" not in archive
+    assert str(snapshot.ref) in archive
+
+
+def test_unknown_id_suggests_close_matches(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """A near-miss id raises SnapshotNotFoundError (a KeyError) that suggests the real one."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    with pytest.raises(SnapshotNotFoundError, match="did you mean") as info:
+        archive.get(snapshot.id[:-1])
+    assert isinstance(info.value, KeyError)
+    assert str(info.value).startswith("no snapshot")
+
+
+def test_resolve_accepts_unique_prefixes_and_refuses_ambiguous_ones(archive: Archive) -> None:
+    """A unique prefix resolves; a shared one lists the candidates; none is not found."""
+    a, ca = build_snapshot(snapshot_id="2025-12-17-alpha")
+    b, cb = build_snapshot("Other.\n", snapshot_id="2025-12-17-beta")
+    archive.add(a, capture=ca)
+    archive.add(b, capture=cb)
+    assert archive.resolve("2025-12-17-a").id == a.id
+    with pytest.raises(AmbiguousIdError) as info:
+        archive.resolve("2025-12")
+    assert info.value.matches == (a.id, b.id)
+    with pytest.raises(SnapshotNotFoundError):
+        archive.resolve("2024")
+
+
+def test_capture_must_match_provenance(archive: Archive, snapshot_factory: SnapshotFactory) -> None:
+    """Passing other bytes than the capture the provenance names is refused."""
+    snapshot, _ = snapshot_factory()
+    with pytest.raises(IntegrityError, match="not the one its provenance names"):
+        archive.add(snapshot, capture=b"other bytes")
+    assert len(archive) == 0
+
+
+def test_capture_is_required_when_the_archive_lacks_it(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Provenance must point at bytes the archive holds."""
+    snapshot, _ = snapshot_factory()
+    with pytest.raises(IntegrityError, match="pass its bytes"):
+        archive.add(snapshot)
+
+
+def test_readonly_archive_refuses_writes(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """Opened read-only, add and gc raise ReadOnlyArchiveError (a PermissionError)."""
+    snapshot, capture = snapshot_factory()
+    readonly = Archive.open(archive.path, readonly=True)
+    with pytest.raises(ReadOnlyArchiveError) as info:
+        readonly.add(snapshot, capture=capture)
+    assert isinstance(info.value, PermissionError)
+    with pytest.raises(ReadOnlyArchiveError):
+        readonly.gc()
+
+
+def test_opening_a_folder_that_is_not_an_archive_says_so(tmp_path: Path) -> None:
+    """A plain folder, or a missing one, is refused with how to create an archive."""
+    with pytest.raises(ArchiveFormatError, match="create=True"):
+        Archive.open(tmp_path)
+    with pytest.raises(ArchiveFormatError, match="does not exist"):
+        Archive.open(tmp_path / "missing")
+
+
+def test_newer_format_asks_for_an_upgrade(archive: Archive) -> None:
+    """An archive written by a newer format version is refused with 'upgrade'."""
+    (archive.path / "archive.json").write_text(
+        '{"format": "cspo-archive", "format_version": 99}', encoding="utf-8"
+    )
+    with pytest.raises(ArchiveFormatError, match="upgrade cspo-archive"):
+        Archive.open(archive.path)
+
+
+@pytest.mark.parametrize("fail_at", ["write_new_file", "link", "rename", "fsync_dir"])
+def test_a_failed_write_leaves_no_trace(
+    archive: Archive,
+    snapshot_factory: SnapshotFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    fail_at: str,
+) -> None:
+    """ENOSPC at any step raises ArchiveWriteError and the archive is byte-identical to before."""
+    first, c1 = build_snapshot("Already here.\n", snapshot_id="2025-01-01-first")
+    archive.add(first, capture=c1)
+    before = _tree(archive.path)
+    snapshot, capture = snapshot_factory()
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    target = os if fail_at in {"link", "rename"} else _storage
+    monkeypatch.setattr(target, fail_at, disk_full)
+    with pytest.raises(ArchiveWriteError) as info:
+        archive.add(snapshot, capture=capture)
+    assert "ENOSPC" in str(info.value)
+    assert "nothing was added" in str(info.value)
+    monkeypatch.undo()
+    assert _tree(archive.path) == before
+    assert list((archive.path / ".tmp").iterdir()) == []
+    assert archive.verify().ok
+
+
+def test_an_interrupt_mid_write_leaves_no_trace(
+    archive: Archive, snapshot_factory: SnapshotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KeyboardInterrupt during the write propagates and nothing is left behind."""
+    snapshot, capture = snapshot_factory()
+    real = _storage.write_new_file
+    calls = []
+
+    def interrupted(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:  # capture, text, then the record
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(_storage, "write_new_file", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        archive.add(snapshot, capture=capture)
+    monkeypatch.undo()
+    assert _tree(archive.path) == {"archive.json": (archive.path / "archive.json").read_bytes()}
+
+
+def test_leftovers_of_a_crashed_writer_are_cleaned(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """A half-built folder in .tmp is invisible to readers and removed by gc."""
+    staging = archive.path / ".tmp" / "snapshot-crashed"
+    staging.mkdir(parents=True)
+    (staging / "text.txt").write_text("half", encoding="utf-8")
+    assert len(archive) == 0
+    assert archive.verify().ok
+    assert archive.gc() == 1
+    assert not staging.exists()
+
+
+def test_lock_timeout_names_the_lock_and_what_to_do(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """While another holder keeps the lock, add gives up with LockTimeoutError (a TimeoutError)."""
+    snapshot, capture = snapshot_factory()
+    impatient = Archive.open(archive.path, lock_timeout=0.2)
+    with filelock.FileLock(archive.path / ".lock"), pytest.raises(LockTimeoutError) as info:
+        impatient.add(snapshot, capture=capture)
+    assert isinstance(info.value, TimeoutError)
+    assert ".lock" in str(info.value)
+    assert impatient.add(snapshot, capture=capture) == snapshot
+
+
+def _add_many(root: str, worker: int, count: int) -> None:
+    archive = Archive.open(root)
+    for i in range(count):
+        shared, c1 = build_snapshot(f"Shared text {i}.\n", snapshot_id=f"2025-01-01-shared-{i}")
+        own, c2 = build_snapshot(
+            f"Text of worker {worker}, item {i}.\n", snapshot_id=f"2025-01-01-w{worker}-{i}"
+        )
+        archive.add(shared, capture=c1)
+        archive.add(own, capture=c2)
+
+
+def test_two_processes_adding_at_once_both_succeed(archive: Archive) -> None:
+    """Two writer processes, half their snapshots shared: both exit 0 and verify is clean."""
+    context = multiprocessing.get_context("spawn")
+    count = 25
+    workers = [
+        context.Process(target=_add_many, args=(str(archive.path), w, count)) for w in (1, 2)
+    ]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=120)
+    assert [p.exitcode for p in workers] == [0, 0]
+    assert len(archive) == 3 * count
+    result = archive.verify()
+    assert result.ok, result.problems
+    assert list((archive.path / ".tmp").iterdir()) == []

@@ -1,0 +1,141 @@
+"""Ids, slugs, digests and canonical text (the rules in ``cspo_archive._text``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cspo_archive import InvalidIdError, canonicalize, make_id, slugify
+from cspo_archive._text import MAX_ID_LENGTH, canonical_problem, check_id
+
+HOSTILE_IDS = [
+    "",
+    "../x",
+    "..",
+    ".",
+    "/etc/passwd",
+    "a/b",
+    "a\\b",
+    "..\\x",
+    "C:",
+    "c:\\windows",
+    "%2e%2e",
+    "%2e%2e%2fx",
+    "a\x00b",
+    "a\nb",
+    "a\tb",
+    " a",
+    "a ",
+    "A-B",
+    "-a",
+    "a-",
+    "a--b",
+    "a_b",
+    "a.b",
+    "\u0430bc",  # Cyrillic a
+    "ab\u200bc",  # zero-width space
+    "abc\u202e",  # right-to-left override
+    "\uff41\uff42\uff43",  # full-width letters
+    "x" * (MAX_ID_LENGTH + 1),
+    "con",
+    "nul",
+    "lpt1",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS)
+def test_hostile_ids_are_rejected(value: str) -> None:
+    """Path tricks, controls, look-alikes, case, and over-long ids raise InvalidIdError."""
+    with pytest.raises(InvalidIdError) as info:
+        check_id(value)
+    assert info.value.value == value
+
+
+@pytest.mark.parametrize("value", [None, 12, b"abc", ["a"]])
+def test_non_string_ids_are_rejected_with_their_type(value: object) -> None:
+    """A non-str id is refused and the message names its type."""
+    with pytest.raises(InvalidIdError, match=type(value).__name__):
+        check_id(value)
+
+
+def test_invalid_id_message_points_at_the_bad_character() -> None:
+    """The message quotes the id, the bad character, its position and the fix."""
+    with pytest.raises(InvalidIdError) as info:
+        check_id("2025-12-17-a/b")
+    message = str(info.value)
+    assert "'/'" in message
+    assert "position 12" in message
+    assert "make_id" in message
+
+
+def test_invalid_id_error_is_also_a_value_error() -> None:
+    """Callers may catch the builtin ValueError."""
+    with pytest.raises(ValueError, match="not valid"):
+        check_id("A")
+
+
+@given(st.text(max_size=200))
+def test_any_accepted_id_is_a_plain_file_name(value: str) -> None:
+    """Whatever is accepted has no separator, dot, or non-ASCII character."""
+    try:
+        check_id(value)
+    except InvalidIdError:
+        return
+    assert set(value) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    assert 0 < len(value) <= MAX_ID_LENGTH
+
+
+def test_make_id_follows_the_design() -> None:
+    """The id is the published date then the title's slug, apostrophes dropped."""
+    title = "Joint Statement from The Combined Space Operations Initiative Principals’ Board"
+    expected = (
+        "2025-12-17-joint-statement-from-the-combined-space-operations-initiative-principals-board"
+    )
+    assert expected == make_id(title, dt.date(2025, 12, 17))
+
+
+def test_make_id_cuts_long_titles_at_a_word_boundary() -> None:
+    """A very long title gives an id within the limit, ending on a whole word."""
+    title = " ".join(["responsible"] * 40)
+    result = make_id(title, dt.date(2022, 2, 22))
+    assert len(result) <= MAX_ID_LENGTH
+    assert result.endswith("-responsible")
+
+
+@given(st.text(), st.dates())
+def test_make_id_gives_a_valid_id_for_any_title(title: str, date: dt.date) -> None:
+    """Any title, even an empty or non-Latin one, gives a valid id."""
+    check_id(make_id(title, date))
+
+
+def test_slugify_folds_accents_and_punctuation() -> None:
+    """Accents fold to ASCII; punctuation runs become single hyphens."""
+    assert slugify("Réunion à Toulouse — 2–4 December!") == "reunion-a-toulouse-2-4-december"
+
+
+def test_canonicalize_normalises_everything_it_promises() -> None:
+    """NFC, LF, no trailing space, one blank line between paragraphs, one final LF."""
+    raw = "\n\n  First line  \r\nCafe\u0301\r\r\n\n\nSecond\t \n\n"
+    assert canonicalize(raw) == "  First line\nCafé\n\nSecond\n"
+
+
+@given(st.text())
+def test_canonicalize_is_idempotent(text: str) -> None:
+    """Canonicalizing canonical text changes nothing."""
+    once = canonicalize(text)
+    assert canonicalize(once) == once
+
+
+def test_canonical_problem_names_control_characters() -> None:
+    """NUL and other controls are reported with their code point and offset."""
+    assert canonical_problem("ab\x00c\n") == "it contains control character U+0000 at offset 2"
+
+
+def test_canonical_problem_reports_non_canonical_text() -> None:
+    """CRLF text is reported as not canonical, with where it first differs."""
+    problem = canonical_problem("a\r\nb\n")
+    assert problem is not None
+    assert "offset 1" in problem
