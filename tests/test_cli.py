@@ -1,0 +1,174 @@
+"""The ``cspo-archive`` command: output, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import build_snapshot
+from cspo_archive import Archive
+from cspo_archive.cli import main
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def filled(archive: Archive) -> Archive:
+    """An archive holding two snapshots from different years."""
+    import datetime as dt
+
+    for text, sid, date in (
+        ("Later text.\n", "2025-12-17-later", dt.date(2025, 12, 17)),
+        ("Earlier text.\n", "2022-02-22-earlier", dt.date(2022, 2, 22)),
+    ):
+        snapshot, capture = build_snapshot(text, snapshot_id=sid, published=date)
+        archive.add(snapshot, capture=capture)
+    return archive
+
+
+def test_list_shows_snapshots_in_publication_order(
+    filled: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'list' prints each id, date, type, title and digest, oldest first."""
+    code, out, _ = _run(capsys, "list", "--archive", str(filled.path))
+    assert code == 0
+    assert out.index("2022-02-22-earlier") < out.index("2025-12-17-later")
+    assert "2 snapshots" in out
+    assert "news-story" in out
+    assert filled.get("2022-02-22-earlier").digest in out
+
+
+def test_list_json_is_machine_readable(filled: Archive, capsys: pytest.CaptureFixture[str]) -> None:
+    """'list --json' prints a JSON array with id, digest and dates."""
+    code, out, _ = _run(capsys, "list", "--archive", str(filled.path), "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == ["2022-02-22-earlier", "2025-12-17-later"]
+    assert rows[0]["digest"].startswith("sha256:")
+
+
+def test_show_accepts_a_unique_prefix(filled: Archive, capsys: pytest.CaptureFixture[str]) -> None:
+    """'show' resolves a prefix and prints metadata, provenance and text."""
+    code, out, _ = _run(capsys, "show", "2022", "--archive", str(filled.path))
+    assert code == 0
+    assert "id:         2022-02-22-earlier" in out
+    assert "capture:    sha256:" in out
+    assert out.rstrip().endswith("Earlier text.")
+
+
+def test_show_text_prints_the_exact_text(
+    filled: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'show --text' prints the snapshot text byte for byte."""
+    code, out, _ = _run(capsys, "show", "2025-12-17-later", "--text", "--archive", str(filled.path))
+    assert code == 0
+    assert out == "Later text.\n"
+
+
+def test_show_json_carries_the_ref(filled: Archive, capsys: pytest.CaptureFixture[str]) -> None:
+    """'show --json' gives the record with its pinned ref."""
+    code, out, _ = _run(capsys, "show", "2025", "--json", "--archive", str(filled.path))
+    assert code == 0
+    record = json.loads(out)
+    assert record["ref"] == str(filled.get("2025-12-17-later").ref)
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("2024-01-01-nothing", "no snapshot '2024-01-01-nothing'"),
+        ("20", "matches 2 snapshots"),
+        ("../etc/passwd", "is not valid"),
+        ("2025-12-17-later@sha256:" + "0" * 64, "is not the one pinned"),
+    ],
+)
+def test_show_errors_are_one_line_with_exit_code_2(
+    filled: Archive, capsys: pytest.CaptureFixture[str], ref: str, expected: str
+) -> None:
+    """Unknown, ambiguous, invalid and mismatched refs: one line on stderr, exit 2."""
+    code, out, err = _run(capsys, "show", ref, "--archive", str(filled.path))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("cspo-archive: error: ")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_verify_clean_archive_exits_0(filled: Archive, capsys: pytest.CaptureFixture[str]) -> None:
+    """'verify PATH' on a sound archive says ok and exits 0."""
+    code, out, _ = _run(capsys, "verify", str(filled.path))
+    assert code == 0
+    assert out.startswith("ok: 2 snapshots and 2 captures")
+
+
+def test_verify_lists_every_problem_and_exits_1(
+    filled: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two damaged snapshots: both listed, exit code 1."""
+    for sid in ("2022-02-22-earlier", "2025-12-17-later"):
+        path = filled.path / "items" / sid / "text.txt"
+        path.write_bytes(path.read_bytes() + b"tampered\n")
+    code, _, err = _run(capsys, "verify", str(filled.path))
+    assert code == 1
+    assert "FAILED: 2 problems" in err
+    assert err.count("- [integrity]") == 2
+
+
+def test_not_an_archive_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pointing at a folder that is not an archive: exit 2 and how to fix it."""
+    code, _, err = _run(capsys, "verify", str(tmp_path))
+    assert code == 2
+    assert "is not a cspo-archive archive" in err
+
+
+def test_add_needs_an_archive(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'add' without --archive refuses to write to the read-only bundled archive."""
+    capture = tmp_path / "capture.txt"
+    capture.write_text("Title\n\nText.\n", encoding="utf-8")
+    code, _, err = _run(
+        capsys, "add", str(capture), "--title", "Title", "--published", "2025-01-01"
+    )
+    assert code == 2
+    assert "--archive" in err
+
+
+def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed --published date is refused by the parser with exit 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["add", "x.txt", "--title", "T", "--published", "17/12/2025", "--archive", "x"])
+    assert info.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["list", "show", "verify", "add", "build"])
+def test_every_command_has_help_with_an_example(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'--help' on each command exits 0 and shows an example."""
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    assert info.value.code == 0
+    assert "example" in capsys.readouterr().out
+
+
+def test_console_script_runs_as_a_module() -> None:
+    """'python -m cspo_archive' is the same command (no traceback on bad input)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "cspo_archive", "show", "../x"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
