@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,16 @@ from cspo_archive import (
 from cspo_archive._text import sha256_digest
 
 SnapshotFactory = Callable[..., tuple[Snapshot, bytes]]
+
+#: The bundled archive in this checkout, with its recipe and raw captures.
+SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
+
+
+def seed_capture(name: str) -> bytes:
+    """A seed capture's bytes, as kept in the bundled archive (found via the recipe)."""
+    recipe = tomllib.loads((SNAPSHOTS / "recipe.toml").read_text(encoding="utf-8"))
+    digests: dict[str, str] = {entry["name"]: entry["sha256"] for entry in recipe["capture"]}
+    return (SNAPSHOTS / "captures" / digests[name]).read_bytes()
 
 
 def build_snapshot(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_snapshot
+from conftest import build_snapshot, seed_capture
 from cspo_archive import Archive
 from cspo_archive.cli import main
 
@@ -172,3 +172,70 @@ def test_console_script_runs_as_a_module() -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_add_ingests_a_capture_and_is_idempotent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'add' picks the publication by title, stores it with its capture; again is a no-op."""
+    capture = tmp_path / "002.txt"
+    capture.write_bytes(seed_capture("002_9aae55745708697d.txt"))
+    argv = [
+        "add", str(capture), "--archive", str(tmp_path / "a"),
+        "--title", "UK meets with international coalition to keep space safe",
+        "--published", "2025-12-17", "--publisher", "UK Ministry of Defence",
+        "--licence", "OGL-UK-3.0", "--url", "https://www.gov.uk/government/news/x",
+    ]  # fmt: skip
+    code, out, err = _run(capsys, *argv)
+    assert code == 0
+    assert err == f"created a new archive at {tmp_path / 'a'}\n"
+    assert out.startswith("added: 2025-12-17-uk-meets-with-international-coalition")
+    code, out, _ = _run(capsys, *argv)
+    assert code == 0
+    assert out.startswith("already archived: ")
+    archive = Archive.open(tmp_path / "a")
+    [snapshot] = list(archive)
+    assert snapshot.metadata.document_type.value == "news-story"
+    assert snapshot.text.startswith("The UK has met with allies")
+    assert archive.verify().ok
+
+
+def test_add_with_a_title_the_capture_lacks_lists_its_titles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A capture with two publications and a title matching neither: exit 2, titles listed."""
+    capture = tmp_path / "002.txt"
+    capture.write_bytes(seed_capture("002_9aae55745708697d.txt"))
+    code, _, err = _run(
+        capsys, "add", str(capture), "--archive", str(tmp_path / "a"),
+        "--title", "Something else", "--published", "2025-12-17",
+    )  # fmt: skip
+    assert code == 2
+    assert "holds no publication titled 'Something else'" in err
+    assert "Joint Statement" in err
+    assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "cannot read"),
+        (b"", "empty"),
+        (b"Title\n\n\xff\xfe\x00\x81 garbage \x00\x00", "offset"),
+    ],
+)
+def test_add_bad_files_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, expected: str
+) -> None:
+    """Missing, empty and undecodable files: exit 2, one line, nothing written."""
+    capture = tmp_path / "capture.txt"
+    if content is not None:
+        capture.write_bytes(content)
+    code, _, err = _run(
+        capsys, "add", str(capture), "--archive", str(tmp_path / "a"),
+        "--title", "Title", "--published", "2025-12-17",
+    )  # fmt: skip
+    assert code == 2
+    assert expected in err
+    assert err.count("\n") == 1
+    assert not (tmp_path / "a").exists()

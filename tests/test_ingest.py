@@ -8,7 +8,6 @@ import enum
 import re
 import time
 import unicodedata
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
+from conftest import seed_capture
 from cspo_archive._text import canonical_problem
 from cspo_archive.exceptions import (
     CspoArchiveError,
@@ -27,7 +27,6 @@ from cspo_archive.exceptions import (
 from cspo_archive.ingest import Capture, Decoded, Furniture, Publication, decode, ingest
 from cspo_archive.model import DateSource, DocumentType, Provenance, PublishedDate
 
-REPO = Path(__file__).resolve().parents[1]
 SEED_000 = "000_68c75944c148801d.txt"
 SEED_002 = "002_9aae55745708697d.txt"
 
@@ -82,17 +81,9 @@ page_lines = st.sampled_from(
 # --- helpers -----------------------------------------------------------------------
 
 
-def seed_dir() -> Path:
-    """The seed captures: the repository's own copy if it has one, else ../shared."""
-    for candidate in (REPO / "seeds", REPO.parent / "shared" / "seeds"):
-        if candidate.is_dir():
-            return candidate
-    pytest.fail(f"no seed captures found in {REPO / 'seeds'} or {REPO.parent / 'shared/seeds'}")
-
-
 def seed(name: str) -> bytes:
-    """The bytes of seed capture *name*."""
-    return (seed_dir() / name).read_bytes()
+    """The bytes of seed capture *name*, as kept in the bundled archive's captures/."""
+    return seed_capture(name)
 
 
 def plain(record: Any) -> dict[str, Any]:

@@ -180,19 +180,29 @@ def _datetime(text: str) -> dt.datetime:
     return value
 
 
+def _archive_path(path: str | None, *, for_writing: bool = False) -> str | None:
+    """The archive folder named by --archive or $CSPO_ARCHIVE (None: the bundled one)."""
+    path = path or os.environ.get(ENV_ARCHIVE) or None
+    if path is None and for_writing:
+        msg = (
+            f"say which archive to add to with --archive PATH (or ${ENV_ARCHIVE}); "
+            f"the bundled archive is read-only"
+        )
+        raise _UsageError(msg)
+    return path
+
+
 def _open_archive(path: str | None, *, for_writing: bool = False) -> Archive:
     from cspo_archive.archive import Archive
 
-    path = path or os.environ.get(ENV_ARCHIVE) or None
+    path = _archive_path(path, for_writing=for_writing)
     if path is None:
-        if for_writing:
-            msg = (
-                f"say which archive to add to with --archive PATH (or ${ENV_ARCHIVE}); "
-                f"the bundled archive is read-only"
-            )
-            raise _UsageError(msg)
         return Archive.bundled()
-    return Archive.open(path, create=for_writing)
+    new = for_writing and not (Path(path) / "archive.json").exists()
+    archive = Archive.open(path, create=for_writing)
+    if new:
+        print(f"created a new archive at {archive.path}", file=sys.stderr)
+    return archive
 
 
 class _UsageError(Exception):
@@ -308,12 +318,13 @@ def _cmd_add(args: argparse.Namespace) -> int:
     from cspo_archive.ingest import ingest
     from cspo_archive.model import PublishedDate
 
-    archive = _open_archive(args.archive, for_writing=True)
+    target = _archive_path(args.archive, for_writing=True)
     try:
         data = args.file.read_bytes()
     except OSError as exc:
         msg = f"cannot read {args.file}: {exc.strerror or exc}"
         raise _UsageError(msg) from exc
+    # Everything that can fail on the input fails before the archive is touched.
     capture = ingest(data, name=args.file.name, encoding=args.encoding)
     publication = find_publication(capture, args.title)
     note = args.date_note or (
@@ -336,6 +347,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         tags=args.tags,
         snapshot_id=args.snapshot_id,
     )
+    archive = _open_archive(target, for_writing=True)
     existed = snapshot.id in archive
     stored = archive.add(snapshot, capture=data)
     print(f"{'already archived' if existed else 'added'}: {stored.ref}")
