@@ -103,7 +103,7 @@ def test_a_datetime_is_not_a_publication_date() -> None:
 def test_snapshot_text_must_be_canonical(text: str) -> None:
     """Text that is empty, not NFC/LF, or holds controls cannot become a snapshot."""
     snapshot, _ = build_snapshot()
-    with pytest.raises(InvalidMetadataError, match="snapshot text is not acceptable"):
+    with pytest.raises(InvalidMetadataError, match="'text' is not acceptable text"):
         Snapshot(snapshot.id, snapshot.metadata, snapshot.provenance, text)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from cspo_archive._text import is_digest
+from cspo_archive._text import canonical_problem, is_digest
 from cspo_archive.exceptions import InvalidMetadataError
 
 
@@ -142,3 +142,17 @@ def to_tuple(value: Any) -> Any:
 
 def to_span(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
+
+
+def canonical_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Text in the archive's canonical form (see :func:`cspo_archive.canonicalize`)."""
+    if not isinstance(value, str):
+        fail(attribute, value, "a str")
+    assert isinstance(value, str)
+    problem = canonical_problem(value)
+    if problem is not None:
+        msg = (
+            f"{attribute.name!r} is not acceptable text: {problem}; pass it through "
+            f"cspo_archive.ingest() or cspo_archive.canonicalize() first"
+        )
+        raise InvalidMetadataError(msg, field=attribute.name, value=value[:80])

@@ -55,8 +55,9 @@ from typing import Any, Final, Literal
 import attrs
 from attrs import define, field, frozen
 
-from cspo_archive._text import canonical_problem, canonicalize, sha256_digest
+from cspo_archive._text import canonicalize, sha256_digest
 from cspo_archive._validators import (
+    canonical_text,
     digest,
     fail,
     non_negative,
@@ -102,15 +103,6 @@ _KIND_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 def _kind(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or _KIND_RE.fullmatch(value) is None:
         fail(attribute, value, "a lowercase hyphenated kind like 'page-history'")
-
-
-def _canonical(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        fail(attribute, value, "a str")
-    assert isinstance(value, str)
-    problem = canonical_problem(value)
-    if problem is not None:
-        fail(attribute, value[:80], f"canonical text, but {problem}")
 
 
 def _optional_document_type(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -184,7 +176,7 @@ class Publication:
 
     title: str = field(validator=text_line)
     #: Canonical text, without the title.
-    text: str = field(validator=_canonical)
+    text: str = field(validator=canonical_text)
     document_type: DocumentType | None = field(validator=_optional_document_type)
     published: PublishedDate | None = field(validator=_optional_published)
     updated: tuple[dt.date, ...] = field(converter=to_tuple, validator=updated_dates)

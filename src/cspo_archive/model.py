@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 import attrs
 from attrs import field, frozen
 
-from cspo_archive._text import canonical_problem, check_id, is_digest, text_digest
+from cspo_archive._text import check_id, is_digest, text_digest
 from cspo_archive._validators import (
     aware_datetime,
+    canonical_text,
     digest,
-    fail,
     instance,
     language,
     non_negative,
@@ -155,19 +155,6 @@ class Provenance:
     replacement_characters: int = field(default=0, validator=non_negative)
 
 
-def _canonical_text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        fail(attribute, value, "a str")
-    assert isinstance(value, str)
-    problem = canonical_problem(value)
-    if problem is not None:
-        msg = (
-            f"snapshot text is not acceptable: {problem}; pass the text through "
-            f"cspo_archive.ingest (or cspo_archive.canonicalize) first"
-        )
-        raise InvalidMetadataError(msg, field=attribute.name, value=value[:80])
-
-
 def _valid_id(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:
     check_id(value)
 
@@ -183,7 +170,7 @@ class Snapshot:
     id: str = field(validator=_valid_id)
     metadata: Metadata = field(validator=instance(Metadata, "a Metadata"))
     provenance: Provenance = field(validator=instance(Provenance, "a Provenance"))
-    text: str = field(repr=lambda t: f"<{len(t)} characters>", validator=_canonical_text)
+    text: str = field(repr=lambda t: f"<{len(t)} characters>", validator=canonical_text)
     digest: str = field(init=False)
 
     @digest.default
