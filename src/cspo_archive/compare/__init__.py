@@ -1,0 +1,1 @@
+"""Comparison of releases: membership, principles, language and metadata."""
