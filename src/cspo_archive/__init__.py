@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cspo_archive._text import canonicalize, make_id, slugify
     from cspo_archive.archive import Archive, Problem, Verification
+    from cspo_archive.compare._compare import Comparison, Timeline, compare, timeline
     from cspo_archive.exceptions import (
         AmbiguousIdError,
         ArchiveFormatError,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         SnapshotConflictError,
         SnapshotNotFoundError,
         UndecodableContentError,
+        UnknownCountryError,
     )
     from cspo_archive.ingest import Capture, Decoded, Furniture, Publication, decode, ingest
     from cspo_archive.model import (
@@ -54,6 +56,7 @@ __all__ = [
     "ArchiveFormatError",
     "ArchiveWriteError",
     "Capture",
+    "Comparison",
     "CspoArchiveError",
     "DateSource",
     "Decoded",
@@ -75,14 +78,18 @@ __all__ = [
     "SnapshotConflictError",
     "SnapshotNotFoundError",
     "SnapshotRef",
+    "Timeline",
     "UndecodableContentError",
+    "UnknownCountryError",
     "Verification",
     "__version__",
     "canonicalize",
+    "compare",
     "decode",
     "ingest",
     "make_id",
     "slugify",
+    "timeline",
 ]
 
 # Where each public name lives.
@@ -91,6 +98,10 @@ _LOCATIONS = {
     "Problem": "archive",
     "Verification": "archive",
     "Capture": "ingest",
+    "Comparison": "compare._compare",
+    "Timeline": "compare._compare",
+    "compare": "compare._compare",
+    "timeline": "compare._compare",
     "Decoded": "ingest",
     "Furniture": "ingest",
     "Publication": "ingest",

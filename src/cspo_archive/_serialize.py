@@ -8,6 +8,7 @@ or a newer format, and either way must not be silently dropped).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from typing import Any, TypeVar
 
@@ -57,6 +58,11 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_unstructure_hook(tuple, list)
+    # StrEnum members are str subclasses, which cattrs would pass through as they are;
+    # plain data (JSON, YAML) wants the bare value.
+    # (StrEnum's MRO puts str before Enum, so it needs its own, more specific hook.)
+    conv.register_unstructure_hook(enum.Enum, lambda e: e.value)
+    conv.register_unstructure_hook(enum.StrEnum, lambda e: e.value)
     return conv
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "SnapshotConflictError",
     "SnapshotNotFoundError",
     "UndecodableContentError",
+    "UnknownCountryError",
 ]
 
 
@@ -171,3 +172,11 @@ class ArchiveWriteError(CspoArchiveError, OSError):
     def __init__(self, message: str, *, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class UnknownCountryError(CspoArchiveError, ValueError):
+    """A code is not an ISO 3166-1 alpha-3 code of a country."""
+
+    def __init__(self, message: str, *, code: object) -> None:
+        super().__init__(message)
+        self.code = code

@@ -29,22 +29,9 @@ def load_profile(name: str = "cspo") -> dict[str, Any]:
         )
         msg = f"no profile {name!r}; available: {', '.join(available) or 'none'}"
         raise ArchiveFormatError(msg, path=str(main))
-    data: dict[str, Any] = {}
-    # The profile is cspo.toml; while an analysis is being developed its table may
-    # live in a fragment beside it (cspo.<area>.toml). Tables must not collide.
-    fragments = sorted(
-        (p for p in folder.iterdir() if p.name.startswith(f"{name}.") and p.name.endswith(".toml")),
-        key=lambda p: (p.name != f"{name}.toml", p.name),
-    )
-    for fragment in fragments:
-        try:
-            part = tomllib.loads(fragment.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            msg = f"profile file {fragment.name} is not valid TOML: {exc}"
-            raise ArchiveFormatError(msg, path=str(fragment)) from exc
-        clash = sorted(set(part) & set(data))
-        if clash:
-            msg = f"profile file {fragment.name} redefines the tables {clash}"
-            raise ArchiveFormatError(msg, path=str(fragment))
-        data.update(part)
+    try:
+        data = tomllib.loads(main.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"profile file {main.name} is not valid TOML: {exc}"
+        raise ArchiveFormatError(msg, path=str(main)) from exc
     return data

@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): run them all with ``python -m benchmarks`` from the repository root."""

@@ -1,0 +1,234 @@
+"""Word diff timing: ours against ``difflib`` on word tokens and ``git diff --word-diff``.
+
+Generated prose (deterministic seed): paragraphs of about 80 words, 1% of the
+words edited (replaced, removed or inserted) and a few sentences moved.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from cspo_archive.compare.textdiff import tokenize, word_diff
+
+SEED = 20251217
+SIZES = (1_000, 10_000, 100_000, 200_000)
+#: Repeats per size (median reported); fewer for the large sizes.
+REPEATS = {1_000: 7, 10_000: 5, 100_000: 3, 200_000: 3}
+#: difflib.SequenceMatcher is quadratic in the worst case: run it up to this size.
+DIFFLIB_MAX_WORDS = 100_000
+EDIT_RATE = 0.01
+MOVED_SENTENCES = 3
+PARAGRAPH_WORDS = 80
+
+_SYLLABLES = "ka lo mi ne ru sa ti vo an el or us pre con sta tion ment ive".split()
+
+
+def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+    """*size* made-up words of one to four syllables."""
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+def _zipf_weights(n: int) -> list[float]:
+    """Zipf weights: the k-th word is k times rarer than the first, as in prose."""
+    return [1.0 / (rank + 1) for rank in range(n)]
+
+
+def make_pair(words: int, seed: int = SEED) -> tuple[str, str]:
+    """An old text of about *words* words and a new one with 1% of them edited.
+
+    Edits stay inside their paragraph (replace, remove or insert one word);
+    a few sentences move to another paragraph. Paragraph breaks do not move.
+    """
+    rng = random.Random(f"{seed}-{words}")  # noqa: S311 - test data, not secrets
+    vocabulary = _vocabulary(rng)
+    stream = rng.choices(vocabulary, _zipf_weights(len(vocabulary)), k=words)
+    # Paragraphs of sentences of 6-24 words, about 80 words a paragraph.
+    paragraphs: list[list[list[str]]] = [[]]
+    at = 0
+    while at < len(stream):
+        n = rng.randint(6, 24)
+        if sum(map(len, paragraphs[-1])) >= PARAGRAPH_WORDS:
+            paragraphs.append([])
+        paragraphs[-1].append(stream[at : at + n])
+        at += n
+    marks = [[rng.choice(".....,;") for _ in p] for p in paragraphs]
+    edited = [[list(s) for s in p] for p in paragraphs]
+    for _ in range(max(1, round(words * EDIT_RATE))):
+        sentence = rng.choice(rng.choice(edited))
+        where = rng.randrange(len(sentence))
+        action = rng.choice(("replace", "remove", "insert"))
+        if action == "insert" or len(sentence) == 1:
+            sentence.insert(where, rng.choice(vocabulary))
+        elif action == "replace":
+            sentence[where] = rng.choice(vocabulary)
+        else:
+            del sentence[where]
+    edited_marks = [list(m) for m in marks]
+    for _ in range(MOVED_SENTENCES):
+        source = rng.randrange(len(edited))
+        if len(edited[source]) < 2:
+            continue
+        index = rng.randrange(len(edited[source]))
+        sentence, mark = edited[source].pop(index), edited_marks[source].pop(index)
+        target = rng.randrange(len(edited))
+        where = rng.randrange(len(edited[target]) + 1)
+        edited[target].insert(where, sentence)
+        edited_marks[target].insert(where, mark)
+    return _render(paragraphs, marks), _render(edited, edited_marks)
+
+
+def _render(paragraphs: list[list[list[str]]], marks: list[list[str]]) -> str:
+    """Sentences as prose: capitalised, ended by their mark, a blank line between paragraphs."""
+    out: list[str] = []
+    for sentences, ends in zip(paragraphs, marks, strict=True):
+        texts = [" ".join(s) for s in sentences]
+        out.append(" ".join(t[0].upper() + t[1:] + end for t, end in zip(texts, ends, strict=True)))
+    return "\n\n".join(out) + "\n"
+
+
+def _median_seconds(action: Callable[[], object], repeats: int) -> float:
+    """The median wall time of *repeats* runs of *action*."""
+    times: list[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _words(text: str) -> int:
+    """Word tokens in *text*, counted as our diff counts them."""
+    return word_diff("", text).words_new
+
+
+def ours(old: str, new: str) -> int:
+    """Changed words (removed + added) by :func:`word_diff`."""
+    diff = word_diff(old, new)
+    return diff.words_removed + diff.words_added
+
+
+def sequence_matcher(old: str, new: str) -> int:
+    """Changed words by ``difflib.SequenceMatcher`` over the same tokens (no auto-junk)."""
+    a, b = tokenize(old), tokenize(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    changed = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            changed += _words("".join(a[i1:i2])) + _words("".join(b[j1:j2]))
+    return changed
+
+
+def git_word_diff(git: str, folder: Path) -> str:
+    """``git diff --no-index --word-diff=porcelain`` of old.txt and new.txt in *folder*."""
+    result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [git, "diff", "--no-index", "--word-diff=porcelain", "old.txt", "new.txt"],
+        cwd=folder,
+        capture_output=True,
+        encoding="utf-8",
+        check=False,
+    )
+    if result.returncode not in (0, 1):  # 1: the files differ
+        raise RuntimeError(result.stderr)
+    return result.stdout
+
+
+def git_changed_words(porcelain: str) -> int:
+    """Changed words in git's porcelain word diff (its "-" and "+" lines), counted as ours."""
+    removed: list[str] = []
+    added: list[str] = []
+    for line in porcelain.splitlines():
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("-"):
+            removed.append(line[1:])
+        elif line.startswith("+"):
+            added.append(line[1:])
+    return _words(" ".join(removed)) + _words(" ".join(added))
+
+
+def _fmt(seconds: float | None) -> str:
+    return "skipped" if seconds is None else f"{seconds * 1000:,.0f} ms"
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return "-" if a is None or b is None else f"{a / b:.2f}"
+
+
+def run() -> list[dict[str, str]]:
+    """Time every size; one row of strings per size."""
+    git = shutil.which("git")
+    rows: list[dict[str, str]] = []
+    for size in SIZES:
+        old, new = make_pair(size)
+        repeats = REPEATS[size]
+        ours_s = _median_seconds(lambda: ours(old, new), repeats)  # noqa: B023 - called at once
+        ours_changed = ours(old, new)
+        difflib_s: float | None = None
+        difflib_changed = "-"
+        if size <= DIFFLIB_MAX_WORDS:
+            difflib_s = _median_seconds(
+                lambda: sequence_matcher(old, new),  # noqa: B023 - called at once
+                1 if size >= 100_000 else repeats,
+            )
+            difflib_changed = str(sequence_matcher(old, new))
+        git_s: float | None = None
+        git_changed = "-"
+        if git is not None:
+            with tempfile.TemporaryDirectory() as name:
+                folder = Path(name)
+                (folder / "old.txt").write_text(old, encoding="utf-8")
+                (folder / "new.txt").write_text(new, encoding="utf-8")
+                git_s = _median_seconds(lambda: git_word_diff(git, folder), repeats)  # noqa: B023
+                git_changed = str(git_changed_words(git_word_diff(git, folder)))
+        rows.append(
+            {
+                "words": f"{size:,}",
+                "MB": f"{len(old.encode()) / 1e6:.2f}",
+                "ours": _fmt(ours_s),
+                "difflib": _fmt(difflib_s),
+                "git": _fmt(git_s),
+                "ours/git": _ratio(ours_s, git_s),
+                "changed (ours)": str(ours_changed),
+                "changed (difflib)": difflib_changed,
+                "changed (git)": git_changed,
+                "repeats": str(repeats),
+            }
+        )
+    return rows
+
+
+def table(rows: list[dict[str, str]]) -> str:
+    """Rows as a Markdown table."""
+    heads = list(rows[0])
+    widths = [max(len(h), *(len(r[h]) for r in rows)) for h in heads]
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + " |",
+        "| " + " | ".join("-" * w for w in widths) + " |",
+    ]
+    lines += [
+        "| " + " | ".join(r[h].rjust(w) for h, w in zip(heads, widths, strict=True)) + " |"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the word diff benchmark table."""
+    print(
+        f"word_diff: generated prose, {EDIT_RATE:.0%} of words edited, "
+        f"{MOVED_SENTENCES} sentences moved, paragraphs of ~{PARAGRAPH_WORDS} words "
+        f"(seed {SEED}); median wall time; difflib up to {DIFFLIB_MAX_WORDS:,} words "
+        "(one run at 100k)"
+    )
+    print(table(run()))

@@ -1,0 +1,273 @@
+"""``compare(old, new)`` and ``timeline(snapshots)``: the comparison engine's front door.
+
+A :class:`Comparison` is built from two snapshots only; every finding in it
+points at a :class:`~cspo_archive.compare.Sentence` of one of the two texts,
+so a report can quote and locate its evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from attrs import frozen
+
+from cspo_archive.compare.language import LanguageChange, analyse_language, compare_language
+from cspo_archive.compare.membership import (
+    Membership,
+    MembershipChange,
+    compare_membership,
+    extract_membership,
+)
+from cspo_archive.compare.principles import (
+    Principles,
+    PrinciplesChange,
+    compare_principles,
+    extract_principles,
+    load_taxonomy,
+)
+from cspo_archive.compare.textdiff import WordDiff, word_diff
+from cspo_archive.model import DocumentType, Snapshot, SnapshotRef
+from cspo_archive.profiles import load_profile
+
+__all__ = [
+    "Comparison",
+    "MetadataChange",
+    "NationHistory",
+    "PrincipleHistory",
+    "Release",
+    "Timeline",
+    "compare",
+    "timeline",
+]
+
+
+@frozen
+class MetadataChange:
+    """One metadata field that differs between the two snapshots (values as shown to people)."""
+
+    field: str
+    old: str
+    new: str
+
+
+@frozen
+class Comparison:
+    """What changed from ``old`` to ``new``: metadata, membership, principles, language."""
+
+    old: SnapshotRef
+    new: SnapshotRef
+    old_title: str
+    new_title: str
+    old_published: dt.date
+    new_published: dt.date
+    profile_version: str
+    metadata: tuple[MetadataChange, ...]
+    membership: MembershipChange
+    principles: PrinciplesChange
+    language: LanguageChange
+    diff: WordDiff
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything at all differs (text or metadata)."""
+        return self.diff.changed or bool(self.metadata)
+
+
+_METADATA_FIELDS = (
+    "title",
+    "publisher",
+    "document_type",
+    "published",
+    "updated",
+    "source_url",
+    "licence",
+    "language",
+    "series",
+    "tags",
+    "captured_at",
+)
+
+
+def _show(value: object) -> str:
+    """A metadata value as a person reads it."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, DocumentType):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(_show(v) for v in value) if value else "(none)"
+    published = getattr(value, "value", None)
+    source = getattr(value, "source", None)
+    if isinstance(published, dt.date) and source is not None:
+        return f"{published.isoformat()} ({getattr(source, 'value', source)})"
+    return str(value)
+
+
+def metadata_changes(old: Snapshot, new: Snapshot) -> tuple[MetadataChange, ...]:
+    """Every metadata field whose shown value differs, in a fixed order."""
+    changes = []
+    for name in _METADATA_FIELDS:
+        before = _show(getattr(old.metadata, name))
+        after = _show(getattr(new.metadata, name))
+        if before != after:
+            changes.append(MetadataChange(name, before, after))
+    return tuple(changes)
+
+
+def compare(
+    old: Snapshot,
+    new: Snapshot,
+    *,
+    profile: Mapping[str, Any] | None = None,
+    budget_seconds: float | None = None,
+) -> Comparison:
+    """Compare two snapshots: membership, principles, language and metadata.
+
+    The word diff is exact unless *budget_seconds* is given, in which case
+    ``comparison.diff.exact`` says whether the budget cut it short.
+    """
+    arguments: tuple[tuple[str, object], ...] = (("old", old), ("new", new))
+    for name, value in arguments:
+        if not isinstance(value, Snapshot):
+            kind = type(value).__name__
+            msg = f"compare() takes two Snapshots; {name} is {value!r} that is a {kind}"
+            raise TypeError(msg)
+    prof = profile if profile is not None else load_profile()
+    return Comparison(
+        old=old.ref,
+        new=new.ref,
+        old_title=old.metadata.title,
+        new_title=new.metadata.title,
+        old_published=old.metadata.published.value,
+        new_published=new.metadata.published.value,
+        profile_version=str(prof.get("profile", {}).get("version", "unknown")),
+        metadata=metadata_changes(old, new),
+        membership=compare_membership(extract_membership(old.text), extract_membership(new.text)),
+        principles=compare_principles(
+            extract_principles(old.text, prof), extract_principles(new.text, prof)
+        ),
+        language=compare_language(
+            analyse_language(old.text, prof), analyse_language(new.text, prof)
+        ),
+        diff=word_diff(old.text, new.text, budget_seconds=budget_seconds),
+    )
+
+
+# --- timeline --------------------------------------------------------------------
+
+
+@frozen
+class Release:
+    """One snapshot in a timeline, with what it says about membership and principles."""
+
+    ref: SnapshotRef
+    title: str
+    published: dt.date
+    document_type: DocumentType
+    members: tuple[str, ...] | None
+    stated_totals: tuple[int, ...]
+    principles: tuple[str, ...]
+
+
+@frozen
+class NationHistory:
+    """When a nation is listed as a member: first and last release, and every release."""
+
+    code: str
+    first: str
+    first_published: dt.date
+    last: str
+    last_published: dt.date
+    releases: tuple[str, ...]
+
+
+@frozen
+class PrincipleHistory:
+    """When a principle is stated: first and last release, and every release."""
+
+    id: str
+    label: str
+    first: str
+    first_published: dt.date
+    last: str
+    last_published: dt.date
+    releases: tuple[str, ...]
+
+
+@frozen
+class Timeline:
+    """Membership and principles across releases, oldest first."""
+
+    profile_version: str
+    releases: tuple[Release, ...]
+    nations: tuple[NationHistory, ...]
+    principles: tuple[PrincipleHistory, ...]
+
+
+def _release(snapshot: Snapshot, prof: Mapping[str, Any]) -> Release:
+    membership: Membership = extract_membership(snapshot.text)
+    principles: Principles = extract_principles(snapshot.text, prof)
+    return Release(
+        ref=snapshot.ref,
+        title=snapshot.metadata.title,
+        published=snapshot.metadata.published.value,
+        document_type=snapshot.metadata.document_type,
+        members=membership.members,
+        stated_totals=tuple(c.value for c in membership.counts if c.kind == "total"),
+        principles=tuple(hit.principle.id for hit in principles.hits),
+    )
+
+
+def timeline(
+    snapshots: Iterable[Snapshot], *, profile: Mapping[str, Any] | None = None
+) -> Timeline:
+    """Per release: members (or unknown), stated counts, principles; across releases:
+    when each nation and each principle first and last appears.
+
+    Each text is analysed once, so the cost grows linearly with the releases.
+    """
+    prof = profile if profile is not None else load_profile()
+    ordered = sorted(snapshots, key=lambda s: (s.metadata.published.value, s.id))
+    releases = tuple(_release(s, prof) for s in ordered)
+    seen_nations: dict[str, list[Release]] = {}
+    seen_principles: dict[str, list[Release]] = {}
+    for release in releases:
+        for code in release.members or ():
+            seen_nations.setdefault(code, []).append(release)
+        for pid in release.principles:
+            seen_principles.setdefault(pid, []).append(release)
+    nations = tuple(
+        NationHistory(
+            code=code,
+            first=rs[0].ref.id,
+            first_published=rs[0].published,
+            last=rs[-1].ref.id,
+            last_published=rs[-1].published,
+            releases=tuple(r.ref.id for r in rs),
+        )
+        for code, rs in sorted(seen_nations.items(), key=lambda kv: (kv[1][0].published, kv[0]))
+    )
+    labels = {p.id: p.label for p in load_taxonomy(prof)}
+    order = {p.id: i for i, p in enumerate(load_taxonomy(prof))}
+    principles = tuple(
+        PrincipleHistory(
+            id=pid,
+            label=labels.get(pid, pid),
+            first=rs[0].ref.id,
+            first_published=rs[0].published,
+            last=rs[-1].ref.id,
+            last_published=rs[-1].published,
+            releases=tuple(r.ref.id for r in rs),
+        )
+        for pid, rs in sorted(seen_principles.items(), key=lambda kv: order.get(kv[0], 10**6))
+    )
+    return Timeline(
+        profile_version=str(prof.get("profile", {}).get("version", "unknown")),
+        releases=releases,
+        nations=nations,
+        principles=principles,
+    )

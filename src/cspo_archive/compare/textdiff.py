@@ -1,0 +1,661 @@
+"""Word-level diff of two texts: the base of the language comparison and of the
+reports' inline diff.
+
+:func:`word_diff` returns a :class:`WordDiff` whose ``ops`` are ``(op, text)``
+pairs with diff-match-patch's op codes (``-1`` removed, ``0`` unchanged, ``1``
+added), as web-monitoring-diff's differs do. The ops always rebuild both texts
+exactly, and they only ever break a text between two tokens, never inside a word.
+
+How it works
+------------
+1. :func:`tokenize` cuts each text into words, whitespace runs and single
+   punctuation characters (see its docstring for what a word is).
+2. Every token is mapped to one character (as ``diff_linesToChars`` does for
+   lines) and diff-match-patch diffs the two strings of codes. Codes skip the
+   surrogate range (U+D800-U+DFFF) and U+0000; only tokens that occur in *both*
+   texts need a code of their own, because a token found on one side only can
+   never be matched: such tokens share one code per side and kind, and the ops
+   are mapped back by position, not by looking codes up. So the 1,112,063
+   usable code points only limit the number of distinct tokens the two texts
+   have in common (beyond that, see "Exactness" below).
+3. Texts are diffed paragraph first: each line with the white space that ends
+   it (a paragraph, in our texts) is hashed to one code. Paragraphs found
+   exactly once in each text and in the same order anchor the alignment (as in
+   git's patience diff); Myers fills the gaps between anchors with paragraph
+   codes; and only the runs of changed paragraphs are diffed again word by
+   word, all in one token code space. On 1% of edits in 200,000 words this is
+   about ten times faster than one flat word-level search (see
+   ``benchmarks/README.md``). Both searches are exact (no time-out), but they
+   may pick different alignments among equally small ones (the flat search
+   may also match words across an unchanged paragraph), and the semantic
+   clean-up can then merge them differently: the counts can differ slightly
+   (1448 against 1449 removed words in the 200,000-word benchmark).
+4. ``diff_cleanupSemantic`` runs on the token codes, so it merges trivial
+   equalities and shifts edits by whole tokens. Its "lossless" step, which
+   slides an edit to the nicest boundary, is replaced by a token-aware version
+   (it scores token kinds, where the original scores the code characters).
+5. Runs of changes are written as one removal followed by one addition.
+
+Exactness and the time budget
+-----------------------------
+diff-match-patch gives up silently after one second by default
+(``Diff_Timeout = 1.0``) and then reports a whole region as removed and
+re-added. Here ``Diff_Timeout`` is always ``0`` (which also turns off its
+non-minimal "half match" shortcut), so without a budget the search always runs
+to completion and ``exact`` is ``True``.
+
+With ``budget_seconds`` the search is given a deadline object instead of a
+float. diff-match-patch's Myers search (``diff_bisect``) is the only place that
+consults the deadline (``time.time() > deadline``, once per edit distance
+step) and the only place that can give up. The comparison is answered by the
+deadline object itself (Python falls back to its reflected ``__lt__``), which
+measures ``time.monotonic()`` and records the first time it answers "expired".
+So ``exact`` is ``False`` if and only if diff-match-patch actually bailed out
+of a search because of the budget; no guess from elapsed time is involved. A
+budget-cut result still rebuilds both texts exactly: the regions that were not
+searched are reported as removed and re-added. ``exact`` is also ``False`` in
+the (theoretical) case where the texts share more distinct tokens than there
+are code points; the whole text is then reported as replaced.
+
+The budget bounds the search only; tokenising, mapping and clean-up are linear
+or close to it and always run to completion.
+
+Statistics
+----------
+Words are the word tokens (not white space, not punctuation).
+``words_unchanged`` counts words in unchanged ops, ``words_removed`` and
+``words_added`` those in removed and added ops, so
+``words_unchanged + words_removed == words_old`` and
+``words_unchanged + words_added == words_new``. ``similarity`` is the Dice
+coefficient ``2 * unchanged / (words_old + words_new)`` rounded to 4 decimals:
+1.0 for the same words, 0.0 for no word in common. When neither text has any
+word it is 1.0 (no word changed), even if punctuation or spacing did; look at
+:attr:`WordDiff.changed` for that.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attrs import frozen
+
+__all__ = ["Change", "WordDiff", "tokenize", "word_diff"]
+
+DELETE, EQUAL, INSERT = -1, 0, 1
+
+# ---------------------------------------------------------------------------
+# Tokens
+
+#: Characters that are punctuation or symbols: each is a token of its own and
+#: never part of a word. ASCII punctuation, Latin-1 punctuation and signs, the
+#: General Punctuation block (minus its spaces), CJK and full-width punctuation.
+_PUNCTUATION = (
+    r"!-/:-@\[-`{-~"
+    r"\u00a1-\u00bf\u00d7\u00f7"
+    r"\u2010-\u2027\u2030-\u205e"
+    r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+)
+_WORD_CHAR = rf"[^\s{_PUNCTUATION}]"
+#: Joiners kept inside a word: apostrophes and hyphens between word characters
+#: ("don't", "UK’s", "space-based"), and . , : / between digits ("3.5",
+#: "10,000", "10:30", "17/12/2025").
+_JOINER = r"(?:['\u2019\-\u2010\u2011]|(?<=\d)[.,:/](?=\d))"
+_TOKEN = re.compile(rf"\s+|{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*|.", re.DOTALL)
+_WORD_START = re.compile(_WORD_CHAR)
+
+# Token kinds, ordered as the lossless clean-up scores them.
+_WORD, _PUNCT, _SPACE, _BREAK, _BLANK = range(5)
+_KINDS = 5
+
+
+def tokenize(text: str) -> tuple[str, ...]:
+    """Split *text* into tokens that concatenate back to it exactly.
+
+    A token is one of:
+
+    * a run of white space (``" "``, ``"\\n\\n"``, ``" \\t"``);
+    * a word: a run of characters that are neither white space nor
+      punctuation, where apostrophes and hyphens between two such characters
+      (``"don't"``, ``"space-based"``) and ``. , : /`` between two digits
+      (``"3.5"``, ``"10,000"``, ``"17/12/2025"``) stay inside the word. Letters
+      with combining marks, digits, emoji and other symbols outside the
+      punctuation blocks are word characters;
+    * any other single character (punctuation: ``"("``, ``","``, ``"—"``).
+    """
+    return tuple(_TOKEN.findall(text))
+
+
+def _kind(token: str) -> int:
+    """The kind of *token*: word, punctuation, space, line break or blank line."""
+    if _WORD_START.match(token):
+        return _WORD
+    if not token.isspace():
+        return _PUNCT
+    breaks = max(token.count("\n"), token.count("\r"))
+    if breaks >= 2:
+        return _BLANK
+    if breaks == 1 or any(c in token for c in "\v\f\x1c\x1d\x1e\x85\u2028\u2029"):
+        return _BREAK
+    return _SPACE
+
+
+# ---------------------------------------------------------------------------
+# Results
+
+
+@frozen
+class Change:
+    """One hunk of a diff: a run of removed and/or added text between unchanged text.
+
+    ``old_start:old_end`` is where ``removed`` stands in the old text (an empty
+    span for a pure addition), ``new_start:new_end`` where ``added`` stands in
+    the new text. Offsets are ``str`` indices (code points).
+    """
+
+    old_start: int
+    old_end: int
+    new_start: int
+    new_end: int
+    removed: str
+    added: str
+
+
+@frozen
+class WordDiff:
+    """The word-level diff of two texts and its word counts (see the module docstring)."""
+
+    ops: tuple[tuple[int, str], ...]
+    exact: bool
+    words_old: int
+    words_new: int
+    words_unchanged: int
+    words_added: int
+    words_removed: int
+    similarity: float
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything (a word, a space, a punctuation mark) was removed or added."""
+        return any(op != EQUAL for op, _ in self.ops)
+
+    def old_text(self) -> str:
+        """The old text, rebuilt from the unchanged and removed ops."""
+        return "".join(text for op, text in self.ops if op <= EQUAL)
+
+    def new_text(self) -> str:
+        """The new text, rebuilt from the unchanged and added ops."""
+        return "".join(text for op, text in self.ops if op >= EQUAL)
+
+    def changes(self) -> tuple[Change, ...]:
+        """The change hunks, in order, with their offsets in both texts."""
+        hunks: list[Change] = []
+        old_at = new_at = 0
+        removed: list[str] = []
+        added: list[str] = []
+        start = (0, 0)
+        for op, text in (*self.ops, (EQUAL, "")):
+            if op == EQUAL:
+                if removed or added:
+                    hunks.append(
+                        Change(start[0], old_at, start[1], new_at, "".join(removed), "".join(added))
+                    )
+                    removed, added = [], []
+                old_at += len(text)
+                new_at += len(text)
+                start = (old_at, new_at)
+            elif op == DELETE:
+                removed.append(text)
+                old_at += len(text)
+            else:
+                added.append(text)
+                new_at += len(text)
+        return tuple(hunks)
+
+
+# ---------------------------------------------------------------------------
+# Token codes
+
+#: Code points usable as token codes: all but U+0000 and the surrogates.
+_CAPACITY = 0x10FFFF - 0x800
+
+
+def _code(index: int) -> str:
+    """The character that stands for token code *index* (0-based)."""
+    point = index + 1
+    return chr(point if point < 0xD800 else point + 0x800)
+
+
+class _Codes:
+    """Tokens of two texts as strings of code characters (one character per token).
+
+    Tokens found in both texts get a code each; a token found on one side only
+    gets its side's shared code for its kind (it can never match anything).
+    ``kinds`` maps every code character to its token kind.
+    """
+
+    def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
+        shared = set(old).intersection(new)
+        if len(shared) + 2 * _KINDS > _CAPACITY:
+            raise _TooManyTokensError
+        self.kinds: dict[str, int] = {}
+        side_codes = ([_code(k) for k in range(_KINDS)], [_code(_KINDS + k) for k in range(_KINDS)])
+        for codes in side_codes:
+            for kind, char in enumerate(codes):
+                self.kinds[char] = kind
+        table: dict[str, str] = {}
+        next_index = 2 * _KINDS
+
+        def encode(tokens: Iterable[str], own: list[str]) -> str:
+            nonlocal next_index
+            chars: list[str] = []
+            append = chars.append
+            for token in tokens:
+                char = table.get(token)
+                if char is None:
+                    if token in shared:
+                        char = _code(next_index)
+                        next_index += 1
+                        self.kinds[char] = _kind(token)
+                    else:
+                        char = own[_kind(token)]
+                    table[token] = char
+                append(char)
+            return "".join(chars)
+
+        self.old = encode(old, side_codes[0])
+        self.new = encode(new, side_codes[1])
+        self.word_codes = frozenset(c for c, kind in self.kinds.items() if kind == _WORD)
+
+
+class _TooManyTokensError(Exception):
+    """The texts share more distinct tokens than there are code points."""
+
+
+# ---------------------------------------------------------------------------
+# Deadline
+
+
+class _Deadline:
+    """A deadline diff-match-patch compares with ``time.time() > deadline``.
+
+    ``float > _Deadline`` is answered by the reflected ``_Deadline.__lt__``,
+    which uses the monotonic clock and remembers whether it ever said
+    "expired": diff-match-patch's search gives up exactly when it does.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+        self.expired = False
+
+    def _check(self) -> bool:
+        if time.monotonic() >= self._end:
+            self.expired = True
+        return self.expired
+
+    def __lt__(self, _now: object) -> bool:  # now > deadline
+        return self._check()
+
+    def __gt__(self, _now: object) -> bool:  # now < deadline
+        return not self._check()
+
+
+# ---------------------------------------------------------------------------
+# Clean-up
+
+
+def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int]) -> None:
+    """``diff_cleanupSemanticLossless`` on token codes, scoring token kinds.
+
+    Slides each single edit between two equalities (by whole tokens) to the
+    position whose boundaries score best: 6 at an end of the text, 5 at a blank
+    line, 4 at a line break, 3 after punctuation before a space, 2 at a space,
+    1 at punctuation, 0 between two words. Same algorithm and scores as
+    diff-match-patch's (Apache 2.0), on tokens instead of characters.
+    """
+
+    def score(one: str, two: str) -> int:
+        if not one or not two:
+            return 6
+        kind1, kind2 = kinds[one[-1]], kinds[two[0]]
+        if _BLANK in (kind1, kind2):
+            return 5
+        if _BREAK in (kind1, kind2):
+            return 4
+        if kind1 == _PUNCT and kind2 == _SPACE:
+            return 3
+        if _SPACE in (kind1, kind2):
+            return 2
+        if _PUNCT in (kind1, kind2):
+            return 1
+        return 0
+
+    pointer = 1
+    while pointer < len(diffs) - 1:
+        if diffs[pointer - 1][0] == EQUAL and diffs[pointer + 1][0] == EQUAL:
+            equality1 = diffs[pointer - 1][1]
+            edit = diffs[pointer][1]
+            equality2 = diffs[pointer + 1][1]
+            # Shift the edit as far left as possible.
+            common = _common_suffix(equality1, edit)
+            if common:
+                shared = edit[-common:]
+                equality1 = equality1[:-common]
+                edit = shared + edit[:-common]
+                equality2 = shared + equality2
+            # Step right one token at a time, keeping the best fit (ties go right).
+            best = (equality1, edit, equality2)
+            best_score = score(equality1, edit) + score(edit, equality2)
+            while edit and equality2 and edit[0] == equality2[0]:
+                equality1 += edit[0]
+                edit = edit[1:] + equality2[0]
+                equality2 = equality2[1:]
+                value = score(equality1, edit) + score(edit, equality2)
+                if value >= best_score:
+                    best_score = value
+                    best = (equality1, edit, equality2)
+            if diffs[pointer - 1][1] != best[0]:
+                if best[0]:
+                    diffs[pointer - 1] = (EQUAL, best[0])
+                else:
+                    del diffs[pointer - 1]
+                    pointer -= 1
+                diffs[pointer] = (diffs[pointer][0], best[1])
+                if best[2]:
+                    diffs[pointer + 1] = (EQUAL, best[2])
+                else:
+                    del diffs[pointer + 1]
+                    pointer -= 1
+        pointer += 1
+
+
+def _common_suffix(one: str, two: str) -> int:
+    """The length of the longest common suffix of *one* and *two*."""
+    limit = min(len(one), len(two))
+    n = 0
+    while n < limit and one[-1 - n] == two[-1 - n]:
+        n += 1
+    return n
+
+
+def _normalize(diffs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop empty ops; write each run of changes as one removal then one addition."""
+    out: list[tuple[int, str]] = []
+    removed: list[str] = []
+    added: list[str] = []
+
+    def flush() -> None:
+        if removed:
+            out.append((DELETE, "".join(removed)))
+            removed.clear()
+        if added:
+            out.append((INSERT, "".join(added)))
+            added.clear()
+
+    for op, text in diffs:
+        if not text:
+            continue
+        if op == DELETE:
+            removed.append(text)
+        elif op == INSERT:
+            added.append(text)
+        else:
+            flush()
+            if out and out[-1][0] == EQUAL:
+                out[-1] = (EQUAL, out[-1][1] + text)
+            else:
+                out.append((EQUAL, text))
+    flush()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Search
+
+
+def _new_dmp(kinds: dict[str, int]) -> Any:
+    """A diff_match_patch with no time-out and the token-aware lossless clean-up."""
+    from diff_match_patch import diff_match_patch  # imported late: keeps imports fast
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0  # never the silent 1-second default; also no half-match
+    dmp.diff_cleanupSemanticLossless = lambda diffs: _lossless(diffs, kinds)
+    return dmp
+
+
+def _search(dmp: Any, old: str, new: str, deadline: _Deadline | None) -> list[tuple[int, str]]:
+    """Myers diff of two code strings (no line mode: the codes are tokens already)."""
+    result: list[tuple[int, str]] = dmp.diff_main(old, new, False, deadline)
+    return result
+
+
+def _paragraph_units(codes: str, kinds: dict[str, int]) -> list[str]:
+    """Cut a code string after every white-space token that holds a line break."""
+    units: list[str] = []
+    start = 0
+    for i, char in enumerate(codes):
+        if kinds[char] >= _BREAK:
+            units.append(codes[start : i + 1])
+            start = i + 1
+    if start < len(codes):
+        units.append(codes[start:])
+    return units
+
+
+def _unique_anchors(old: str, new: str) -> list[tuple[int, int]]:
+    """Units found exactly once in each side, matched in order (patience diff's anchors).
+
+    The pairs ``(i, j)`` with ``old[i] == new[j]`` of units unique on both
+    sides, reduced to their longest run increasing on both sides.
+    """
+    counts_old = Counter(old)
+    counts_new = Counter(new)
+    where_new = {unit: j for j, unit in enumerate(new) if counts_new[unit] == 1}
+    pairs = [
+        (i, where_new[unit])
+        for i, unit in enumerate(old)
+        if counts_old[unit] == 1 and unit in where_new
+    ]
+    # Longest increasing subsequence of the j's (patience sorting).
+    tails: list[int] = []  # tails[k]: index in pairs ending the best run of length k + 1
+    tail_values: list[int] = []  # pairs[tails[k]][1]
+    before: list[int] = [-1] * len(pairs)
+    for index, (_, j) in enumerate(pairs):
+        k = bisect.bisect_left(tail_values, j)
+        if k:
+            before[index] = tails[k - 1]
+        if k == len(tails):
+            tails.append(index)
+            tail_values.append(j)
+        else:
+            tails[k] = index
+            tail_values[k] = j
+    anchors: list[tuple[int, int]] = []
+    index = tails[-1] if tails else -1
+    while index != -1:
+        anchors.append(pairs[index])
+        index = before[index]
+    anchors.reverse()
+    return anchors
+
+
+def _align_units(dmp: Any, old: str, new: str, deadline: _Deadline | None) -> list[tuple[int, str]]:
+    """Diff two strings of paragraph codes: unique paragraphs anchor, Myers fills the gaps.
+
+    A Myers search over thousands of paragraphs where half of them changed
+    costs (paragraphs x changes); anchoring on the paragraphs that occur once
+    on each side first (as git's patience diff does) leaves small gaps.
+    """
+    diffs: list[tuple[int, str]] = []
+    at_old = at_new = 0
+    for i, j in (*_unique_anchors(old, new), (len(old), len(new))):
+        diffs.extend(_search(dmp, old[at_old:i], new[at_new:j], deadline))
+        if i < len(old):
+            diffs.append((EQUAL, old[i]))
+        at_old, at_new = i + 1, j + 1
+    return diffs
+
+
+def _search_by_paragraph(
+    dmp: Any, old: str, new: str, kinds: dict[str, int], deadline: _Deadline | None
+) -> list[tuple[int, str]]:
+    """Diff paragraphs as units, then diff each run of changed paragraphs word by word."""
+    old_units = _paragraph_units(old, kinds)
+    new_units = _paragraph_units(new, kinds)
+    shared = set(old_units).intersection(new_units)
+    if len(shared) + 2 > _CAPACITY or (len(old_units) <= 1 and len(new_units) <= 1):
+        return _search(dmp, old, new, deadline)
+    table = {unit: _code(i + 2) for i, unit in enumerate(sorted(shared))}
+    old_side, new_side = _code(0), _code(1)
+    old_codes = "".join(table.get(u, old_side) for u in old_units)
+    new_codes = "".join(table.get(u, new_side) for u in new_units)
+
+    diffs: list[tuple[int, str]] = []
+    i = j = 0  # next unit in old_units / new_units
+    block_old: list[str] = []
+    block_new: list[str] = []
+
+    def flush() -> None:
+        if block_old or block_new:
+            diffs.extend(_search(dmp, "".join(block_old), "".join(block_new), deadline))
+            block_old.clear()
+            block_new.clear()
+
+    for op, text in _align_units(dmp, old_codes, new_codes, deadline):
+        count = len(text)
+        if op == EQUAL:
+            flush()
+            diffs.append((EQUAL, "".join(old_units[i : i + count])))
+            i += count
+            j += count
+        elif op == DELETE:
+            block_old.extend(old_units[i : i + count])
+            i += count
+        else:
+            block_new.extend(new_units[j : j + count])
+            j += count
+    flush()
+    dmp.diff_cleanupMerge(diffs)  # as diff_main leaves its own result
+    return diffs
+
+
+# ---------------------------------------------------------------------------
+# Public entry point
+
+
+def _check_budget(budget_seconds: object) -> float | None:
+    """The budget as a float, or ``None``; refuses anything but a positive finite number."""
+    if budget_seconds is None:
+        return None
+    if (
+        isinstance(budget_seconds, bool)
+        or not isinstance(budget_seconds, int | float)
+        or not math.isfinite(budget_seconds)
+        or budget_seconds <= 0
+    ):
+        kind = type(budget_seconds).__name__
+        msg = (
+            "'budget_seconds' must be a positive, finite number of seconds or None "
+            f"(got {budget_seconds!r} that is a {kind})"
+        )
+        if isinstance(budget_seconds, int | float) and not isinstance(budget_seconds, bool):
+            raise ValueError(msg)
+        raise TypeError(msg)
+    return float(budget_seconds)
+
+
+def word_diff(old: str, new: str, *, budget_seconds: float | None = None) -> WordDiff:
+    """The word-level diff of *old* and *new* (see the module docstring).
+
+    Without *budget_seconds* the search always runs to completion and the
+    result is exact. With it, the search stops when the budget is spent and the
+    result says ``exact=False`` (only if it actually stopped); it still rebuilds
+    both texts exactly.
+    """
+    return _word_diff(old, new, budget_seconds=budget_seconds, paragraphs=True)
+
+
+def _word_diff(old: str, new: str, *, budget_seconds: float | None, paragraphs: bool) -> WordDiff:
+    """:func:`word_diff`, with the paragraph-first step optional (tests compare both)."""
+    budget = _check_budget(budget_seconds)
+    texts: tuple[tuple[str, object], ...] = (("old", old), ("new", new))
+    for name, value in texts:
+        if not isinstance(value, str):
+            msg = f"'{name}' must be str (got {value!r} that is a {type(value).__name__})"
+            raise TypeError(msg)
+    old_tokens = tokenize(old)
+    new_tokens = tokenize(new)
+    try:
+        codes = _Codes(old_tokens, new_tokens)
+    except _TooManyTokensError:
+        return _replaced(old, new, old_tokens, new_tokens)
+
+    deadline = None if budget is None else _Deadline(budget)
+    dmp = _new_dmp(codes.kinds)
+    if paragraphs:
+        diffs = _search_by_paragraph(dmp, codes.old, codes.new, codes.kinds, deadline)
+    else:
+        diffs = _search(dmp, codes.old, codes.new, deadline)
+    dmp.diff_cleanupSemantic(diffs)
+    diffs = _normalize(diffs)
+    exact = deadline is None or not deadline.expired
+    return _decode(diffs, old_tokens, new_tokens, codes.word_codes, exact)
+
+
+def _decode(
+    diffs: Sequence[tuple[int, str]],
+    old_tokens: Sequence[str],
+    new_tokens: Sequence[str],
+    word_codes: frozenset[str],
+    exact: bool,
+) -> WordDiff:
+    """Map code ops back to text by position, and count the words in each."""
+    ops: list[tuple[int, str]] = []
+    counts = {DELETE: 0, EQUAL: 0, INSERT: 0}
+    i = j = 0
+    for op, codes in diffs:
+        n = len(codes)
+        if op == INSERT:
+            text = "".join(new_tokens[j : j + n])
+            j += n
+        else:
+            text = "".join(old_tokens[i : i + n])
+            i += n
+            if op == EQUAL:
+                j += n
+        counts[op] += sum(1 for c in codes if c in word_codes)
+        ops.append((op, text))
+    return _result(tuple(ops), exact, counts[EQUAL], counts[DELETE], counts[INSERT])
+
+
+def _replaced(old: str, new: str, old_tokens: Sequence[str], new_tokens: Sequence[str]) -> WordDiff:
+    """The whole of *old* replaced by *new*: the fallback when tokens cannot be coded."""
+    removed = sum(1 for t in old_tokens if _WORD_START.match(t))
+    added = sum(1 for t in new_tokens if _WORD_START.match(t))
+    ops = tuple((op, text) for op, text in ((DELETE, old), (INSERT, new)) if text)
+    return _result(ops, False, 0, removed, added)
+
+
+def _result(
+    ops: tuple[tuple[int, str], ...], exact: bool, unchanged: int, removed: int, added: int
+) -> WordDiff:
+    """A WordDiff with its derived counts and similarity."""
+    words_old = unchanged + removed
+    words_new = unchanged + added
+    total = words_old + words_new
+    similarity = 1.0 if total == 0 else round(2 * unchanged / total, 4)
+    return WordDiff(
+        ops=ops,
+        exact=exact,
+        words_old=words_old,
+        words_new=words_new,
+        words_unchanged=unchanged,
+        words_added=added,
+        words_removed=removed,
+        similarity=similarity,
+    )

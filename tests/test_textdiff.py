@@ -1,0 +1,535 @@
+"""The word-level diff (``cspo_archive.compare.textdiff``)."""
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+import time
+from itertools import accumulate, pairwise
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from cspo_archive import Archive
+from cspo_archive.compare import textdiff
+from cspo_archive.compare.textdiff import Change, WordDiff, tokenize, word_diff
+
+# ---------------------------------------------------------------------------
+# Strategies (all in one place)
+
+#: Any Unicode text without surrogates: letters, marks, emoji, astral characters.
+any_text = st.text(st.characters(codec="utf-8"), max_size=120)
+#: Words from a small vocabulary, so that two texts share a lot.
+VOCABULARY = ["space", "safe", "the", "UK’s", "10,000", "co-operation", "é", "🚀", "a", "of"]
+SEPARATORS = [" ", " ", " ", ", ", ". ", " — ", "\t", " (", ") "]
+word = st.sampled_from(VOCABULARY)
+sentence = st.lists(st.tuples(word, st.sampled_from(SEPARATORS)), min_size=1, max_size=12).map(
+    lambda pairs: "".join(w + s for w, s in pairs).strip() + "."
+)
+paragraphs = st.lists(sentence, max_size=6).map(lambda ps: "\n\n".join(ps))
+
+
+@st.composite
+def edited_pair(draw: st.DrawFn) -> tuple[str, str]:
+    """A multi-paragraph text and a copy with some words edited, paragraphs kept."""
+    old = draw(st.lists(st.lists(word, min_size=1, max_size=15), min_size=1, max_size=6))
+    new = [list(p) for p in old]
+    for _ in range(draw(st.integers(0, 6))):
+        paragraph = new[draw(st.integers(0, len(new) - 1))]
+        where = draw(st.integers(0, len(paragraph)))
+        action = draw(st.sampled_from(["insert", "remove", "replace"]))
+        if action == "insert" or where == len(paragraph):
+            paragraph.insert(where, draw(word))
+        elif action == "remove" and len(paragraph) > 1:
+            del paragraph[where]
+        else:
+            paragraph[where] = draw(word)
+    return render(old), render(new)
+
+
+def render(paragraph_words: list[list[str]]) -> str:
+    """Paragraphs of words as text: one line each, a blank line between them."""
+    return "\n\n".join(" ".join(p) for p in paragraph_words) + "\n"
+
+
+def numbered(pair: tuple[str, str]) -> tuple[str, str]:
+    """The pair with every paragraph opened by its number ("§1 ..."), so none repeats."""
+    old, new = ("\n\n".join(f"§{i} {p}" for i, p in enumerate(text.split("\n\n"))) for text in pair)
+    return old, new
+
+
+def pathological_pair(words: int = 4000) -> tuple[str, str]:
+    """Two unrelated texts from one small vocabulary: a long Myers search."""
+    rng = random.Random(42)  # noqa: S311 - test data, not secrets
+    vocabulary = [f"w{i}" for i in range(40)]
+    return (
+        " ".join(rng.choices(vocabulary, k=words)),
+        " ".join(rng.choices(vocabulary, k=words)),
+    )
+
+
+def boundaries(text: str) -> set[int]:
+    """The offsets between tokens of *text* (including both ends)."""
+    return {0, *accumulate(len(t) for t in tokenize(text))}
+
+
+def assert_well_formed(diff: WordDiff, old: str, new: str) -> None:
+    """The invariants every diff keeps (reconstruction, form, counts, boundaries)."""
+    assert old == diff.old_text()
+    assert new == diff.new_text()
+    assert "".join(t for op, t in diff.ops if op <= 0) == old
+    assert "".join(t for op, t in diff.ops if op >= 0) == new
+    assert all(op in (-1, 0, 1) and text for op, text in diff.ops)
+    codes = [op for op, _ in diff.ops]
+    assert all(a != b for a, b in pairwise(codes))
+    assert all((a, b) != (1, -1) for a, b in pairwise(codes))
+    assert diff.words_unchanged + diff.words_removed == diff.words_old
+    assert diff.words_unchanged + diff.words_added == diff.words_new
+    assert diff.words_old == count_words(old)
+    assert diff.words_new == count_words(new)
+    total = diff.words_old + diff.words_new
+    expected = 1.0 if total == 0 else round(2 * diff.words_unchanged / total, 4)
+    assert expected == diff.similarity
+    assert 0.0 <= diff.similarity <= 1.0
+    assert diff.changed == (old != new)
+    # Ops only ever cut a text between two tokens.
+    old_at = new_at = 0
+    old_cuts, new_cuts = boundaries(old), boundaries(new)
+    for op, text in diff.ops:
+        if op <= 0:
+            old_at += len(text)
+            assert old_at in old_cuts
+        if op >= 0:
+            new_at += len(text)
+            assert new_at in new_cuts
+
+
+def count_words(text: str) -> int:
+    """Word tokens of *text*: not white space, not a lone punctuation character."""
+    return sum(1 for t in tokenize(text) if textdiff._kind(t) == textdiff._WORD)
+
+
+# ---------------------------------------------------------------------------
+# Tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("", ()),
+        ("The UK’s plan.", ("The", " ", "UK’s", " ", "plan", ".")),
+        ("space-based, don't", ("space-based", ",", " ", "don't")),
+        ("3.5 10,000 17/12/2025", ("3.5", " ", "10,000", " ", "17/12/2025")),
+        ("end.Next 3. 5", ("end", ".", "Next", " ", "3", ".", " ", "5")),
+        ("(CSpO) — ok", ("(", "CSpO", ")", " ", "—", " ", "ok")),
+        ("a--b", ("a", "-", "-", "b")),
+        ("e\u0301te\u0301 🚀x", ("e\u0301te\u0301", " ", "🚀x")),
+        ("a \n\n b", ("a", " \n\n ", "b")),
+    ],
+)
+def test_tokenize_examples(text: str, tokens: tuple[str, ...]) -> None:
+    """Words keep inner apostrophes, hyphens, digit separators, marks; punctuation stands alone."""
+    assert tokens == tokenize(text)
+
+
+@given(any_text)
+def test_tokens_concatenate_to_the_text(text: str) -> None:
+    """Tokens cover the text exactly, with no empty token."""
+    tokens = tokenize(text)
+    assert text == "".join(tokens)
+    assert all(tokens)
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+
+@given(any_text, any_text)
+@example("", "")
+@example("", "a b")
+@example("a b", "")
+@example("The cat sat.", "The big cat sat.")
+@example("😀 a 🚀", "😀 b 🚀")
+@example("\U0010ffff\U000e0000", "\U000e0000")
+def test_any_texts_rebuild_exactly(old: str, new: str) -> None:
+    """For any two texts the ops rebuild both, are well formed and counts agree."""
+    assert_well_formed(word_diff(old, new), old, new)
+
+
+@given(paragraphs, paragraphs)
+def test_prose_rebuilds_exactly(old: str, new: str) -> None:
+    """Multi-paragraph prose sharing a vocabulary: both texts rebuilt, cuts between tokens."""
+    diff = word_diff(old, new)
+    assert_well_formed(diff, old, new)
+    assert diff.exact
+
+
+@given(edited_pair())
+def test_edited_prose_rebuilds_exactly(pair: tuple[str, str]) -> None:
+    """A text and an edited copy: well formed, exact."""
+    old, new = pair
+    diff = word_diff(old, new)
+    assert_well_formed(diff, old, new)
+    assert diff.exact
+
+
+@given(any_text)
+def test_identity(text: str) -> None:
+    """A text against itself: one unchanged op (none if empty), similarity 1.0."""
+    diff = word_diff(text, text)
+    assert (((0, text),) if text else ()) == diff.ops
+    assert not diff.changed
+    assert diff.exact
+    assert diff.similarity == 1.0
+    assert diff.words_old == diff.words_unchanged == diff.words_new
+    assert diff.changes() == ()
+
+
+def test_lone_surrogates_do_not_break_it() -> None:
+    """Lone surrogates (possible in a Python str) are tokens like any other."""
+    old, new = "a \ud800 b", "a \udfff b \ud800"
+    assert_well_formed(word_diff(old, new), old, new)
+
+
+@given(any_text, any_text)
+def test_changes_point_into_both_texts(old: str, new: str) -> None:
+    """Each change's offsets slice its removed and added text out of the two texts."""
+    diff = word_diff(old, new)
+    changes = diff.changes()
+    for change in changes:
+        assert change.removed == old[change.old_start : change.old_end]
+        assert change.added == new[change.new_start : change.new_end]
+        assert change.removed or change.added
+    runs = sum(
+        1 for i, (op, _) in enumerate(diff.ops) if op != 0 and (i == 0 or diff.ops[i - 1][0] == 0)
+    )
+    assert runs == len(changes)
+
+
+# ---------------------------------------------------------------------------
+# Behaviour on examples
+
+
+def test_insertion_is_aligned_to_the_word() -> None:
+    """An inserted word comes with its trailing space, after the word before it."""
+    diff = word_diff("the cat sat", "the big cat sat")
+    assert diff.ops == ((0, "the "), (1, "big "), (0, "cat sat"))
+    assert (
+        diff.words_old,
+        diff.words_new,
+        diff.words_unchanged,
+        diff.words_added,
+        diff.words_removed,
+        diff.similarity,
+    ) == (3, 4, 3, 1, 0, 0.8571)
+
+
+def test_a_replaced_word_is_a_removal_then_an_addition() -> None:
+    """A word replaced inside a sentence shows as one change hunk, removal first."""
+    diff = word_diff("UK Space Directorate said.", "UK Space Command said.")
+    assert diff.ops == ((0, "UK Space "), (-1, "Directorate"), (1, "Command"), (0, " said."))
+    assert (Change(9, 20, 9, 16, "Directorate", "Command"),) == diff.changes()
+    assert (
+        diff.words_old,
+        diff.words_new,
+        diff.words_unchanged,
+        diff.words_removed,
+        diff.words_added,
+    ) == (4, 4, 3, 1, 1)
+
+
+def test_semantic_cleanup_merges_trivial_equalities() -> None:
+    """A rewritten phrase is one change, not a scatter around a common "and"."""
+    diff = word_diff(
+        "We will share intelligence and information with allies.",
+        "We will deliver coordination and interoperability across nations.",
+    )
+    expected = (
+        (0, "We will "),
+        (-1, "share intelligence and information with allies"),
+        (1, "deliver coordination and interoperability across nations"),
+        (0, "."),
+    )
+    assert expected == diff.ops
+
+
+def test_short_equalities_between_short_edits_are_kept() -> None:
+    """Common words between one-word edits stay unchanged (they outweigh the edits)."""
+    diff = word_diff("share the latest news", "see the latest views")
+    expected = ((-1, "share"), (1, "see"), (0, " the latest "), (-1, "news"), (1, "views"))
+    assert expected == diff.ops
+
+
+def test_punctuation_only_change_keeps_word_similarity() -> None:
+    """Similarity counts words: a changed comma is a change, but every word is unchanged."""
+    diff = word_diff("space, safe", "space; safe")
+    assert diff.changed
+    assert diff.similarity == 1.0
+    assert 0 == diff.words_added == diff.words_removed
+
+
+def test_no_words_at_all() -> None:
+    """With no word on either side similarity is 1.0 (no word changed)."""
+    diff = word_diff("...", "!?")
+    assert diff.changed
+    assert (diff.words_old, diff.words_new, diff.similarity) == (0, 0, 1.0)
+
+
+def test_nothing_in_common() -> None:
+    """Texts sharing no token: all removed, all added, similarity 0.0."""
+    diff = word_diff("alpha beta", "gamma")
+    assert diff.ops == ((-1, "alpha beta"), (1, "gamma"))
+    assert diff.similarity == 0.0
+
+
+def test_diff_is_deterministic() -> None:
+    """The same inputs always give the same result."""
+    old, new = pathological_pair(300)
+    assert word_diff(old, new) == word_diff(old, new)
+
+
+# ---------------------------------------------------------------------------
+# Exactness and the budget
+
+
+def test_tiny_budget_on_a_hard_pair_is_reported_and_still_rebuilds() -> None:
+    """A budget too small for the search gives exact=False, and both texts still rebuild."""
+    old, new = pathological_pair()
+    diff = word_diff(old, new, budget_seconds=0.001)
+    assert not diff.exact
+    assert_well_formed(diff, old, new)
+
+
+def test_generous_budget_is_exact_and_identical_to_no_budget() -> None:
+    """A budget that is not spent changes nothing: exact, and the same ops as unbudgeted."""
+    old, new = pathological_pair(200)
+    assert word_diff(old, new) == word_diff(old, new, budget_seconds=3600)
+
+
+def test_default_is_exact_even_past_one_second() -> None:
+    """Without a budget there is no time-out (diff-match-patch's default is 1 s)."""
+    old, new = pathological_pair(300)
+    diff = word_diff(old, new)
+    assert diff.exact
+    assert_well_formed(diff, old, new)
+
+
+def test_deadline_answers_diff_match_patch_comparison() -> None:
+    """``time.time() > deadline`` is answered by the deadline, which remembers expiry."""
+    deadline = textdiff._Deadline(3600)
+    assert not time.time() > deadline
+    assert not deadline.expired
+    spent = textdiff._Deadline(1e-9)
+    time.sleep(0.001)
+    assert time.time() > spent
+    assert spent.expired
+
+
+@pytest.mark.parametrize("budget", [0, -1, 0.0, math.nan, math.inf, -math.inf])
+def test_budget_must_be_positive_and_finite(budget: float) -> None:
+    """Zero, negative, NaN and infinite budgets are refused with the value in the message."""
+    with pytest.raises(ValueError, match="budget_seconds") as info:
+        word_diff("a", "b", budget_seconds=budget)
+    assert repr(budget) in str(info.value)
+
+
+@pytest.mark.parametrize("budget", ["1", True, [1]])
+def test_budget_must_be_a_number(budget: Any) -> None:
+    """A budget that is not a number is a TypeError naming its type."""
+    with pytest.raises(TypeError, match=type(budget).__name__):
+        word_diff("a", "b", budget_seconds=budget)
+
+
+@pytest.mark.parametrize("value", [None, b"a", 1])
+def test_texts_must_be_str(value: Any) -> None:
+    """Non-str texts are refused with their type, on either side."""
+    with pytest.raises(TypeError, match=type(value).__name__):
+        word_diff(value, "a")
+    with pytest.raises(TypeError, match=type(value).__name__):
+        word_diff("a", value)
+
+
+def test_too_many_shared_tokens_falls_back_to_whole_replacement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beyond the code-point capacity the result is a whole replacement marked inexact."""
+    monkeypatch.setattr(textdiff, "_CAPACITY", 12)
+    old, new = "a b c d", "a b c e"
+    diff = word_diff(old, new)
+    assert not diff.exact
+    assert ((-1, old), (1, new)) == diff.ops
+    assert (diff.words_old, diff.words_new, diff.words_unchanged, diff.similarity) == (4, 4, 0, 0.0)
+    assert_well_formed(diff, old, new)
+
+
+def test_tokens_on_one_side_only_need_no_code_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only tokens found in both texts use up codes, so the capacity is about shared tokens."""
+    monkeypatch.setattr(textdiff, "_CAPACITY", 12)
+    old = " ".join(f"old{i}" for i in range(100)) + " same"
+    new = " ".join(f"new{i}" for i in range(100)) + " same"
+    diff = word_diff(old, new)
+    assert diff.exact
+    assert diff.words_unchanged == 1
+    assert_well_formed(diff, old, new)
+
+
+def test_code_characters_skip_surrogates_and_nul() -> None:
+    """Token codes are never U+0000 or a surrogate, and reach U+10FFFF."""
+    assert textdiff._code(0) == "\x01"
+    assert textdiff._code(0xD7FE) == "\ud7ff"
+    assert textdiff._code(0xD7FF) == "\ue000"
+    assert textdiff._code(textdiff._CAPACITY - 1) == "\U0010ffff"
+
+
+# ---------------------------------------------------------------------------
+# Paragraph first
+
+
+def edit_distance(diffs: list[tuple[int, str]]) -> int:
+    """Tokens removed plus tokens added in a diff of token codes."""
+    return sum(len(codes) for op, codes in diffs if op != 0)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_pair().map(numbered))
+def test_paragraph_first_is_minimal_on_distinct_paragraphs(pair: tuple[str, str]) -> None:
+    """Edits inside paragraphs that never repeat: paragraph first finds a minimal alignment.
+
+    Before the semantic clean-up both searches remove and add as few tokens as
+    possible. (Among equally small alignments they may pick different ones, and
+    the clean-up may then merge them differently: see the next test.)
+    """
+    old, new = pair
+    codes = textdiff._Codes(tokenize(old), tokenize(new))
+    dmp = textdiff._new_dmp(codes.kinds)
+    flat = textdiff._search(dmp, codes.old, codes.new, None)
+    by_paragraph = textdiff._search_by_paragraph(dmp, codes.old, codes.new, codes.kinds, None)
+    assert edit_distance(flat) == edit_distance(by_paragraph)
+    assert_well_formed(word_diff(old, new), old, new)
+
+
+def test_paragraph_first_and_flat_can_differ_after_cleanup() -> None:
+    """Equally small alignments, chosen differently, can clean up into different counts."""
+    old, new = numbered(
+        (
+            "space space safe space\n\nspace\n\nspace\n\nspace space\n",
+            "space safe space space\n\nspace\n\nspace\n\nspace\n",
+        )
+    )
+    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    by_paragraph = word_diff(old, new)
+    assert (flat.similarity, by_paragraph.similarity) == (0.8696, 0.7826)
+    assert by_paragraph.ops[1:3] == ((-1, "space safe"), (1, "safe space"))
+
+
+def test_paragraph_first_can_align_repeated_paragraphs_differently() -> None:
+    """With repeated paragraphs the two paths may pick different (equally small) alignments.
+
+    The paragraph step matches whole paragraphs first; the flat diff is free to
+    match words across paragraph breaks. Both are exact; here even the counts
+    agree, but the ops do not.
+    """
+    old = "space space\n\nspace\n\nspace\n"
+    new = "space\n\nspace\n\nspace space\n"
+    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    by_paragraph = word_diff(old, new)
+    assert flat.ops == ((-1, "space "), (0, "space\n\nspace\n\n"), (1, "space "), (0, "space\n"))
+    assert by_paragraph.ops == (
+        (0, "space"),
+        (-1, " space"),
+        (0, "\n\nspace\n\n"),
+        (1, "space "),
+        (0, "space\n"),
+    )
+    assert (flat.words_unchanged, flat.words_added, flat.words_removed) == (3, 1, 1)
+    assert (
+        by_paragraph.words_unchanged,
+        by_paragraph.words_added,
+        by_paragraph.words_removed,
+    ) == (3, 1, 1)
+
+
+@given(paragraphs, paragraphs)
+def test_paragraph_first_and_flat_both_rebuild(old: str, new: str) -> None:
+    """Unrelated prose: both paths rebuild both texts (their alignment may differ)."""
+    for flag in (False, True):
+        diff = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=flag)
+        assert_well_formed(diff, old, new)
+
+
+def test_paragraph_first_on_the_bundled_stories_matches_flat(stories: tuple[str, str]) -> None:
+    """On the two news stories both paths give the same counts."""
+    old, new = stories
+    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    by_paragraph = word_diff(old, new)
+    assert (flat.words_unchanged, flat.words_added, flat.words_removed) == (
+        by_paragraph.words_unchanged,
+        by_paragraph.words_added,
+        by_paragraph.words_removed,
+    )
+
+
+def test_moved_paragraph_is_a_removal_and_an_addition() -> None:
+    """A paragraph moved to the end is removed where it was and added where it is."""
+    old = "First one.\n\nSecond one.\n\nThird one.\n"
+    new = "Second one.\n\nThird one.\n\nFirst one.\n"
+    diff = word_diff(old, new)
+    expected = (
+        (-1, "First one.\n\n"),
+        (0, "Second one.\n\nThird one."),
+        (1, "\n\nFirst one."),
+        (0, "\n"),
+    )
+    assert expected == diff.ops
+    assert (diff.words_removed, diff.words_added, diff.words_unchanged) == (2, 2, 4)
+
+
+# ---------------------------------------------------------------------------
+# The bundled stories
+
+
+@pytest.fixture(scope="module")
+def stories() -> tuple[str, str]:
+    """The 2022 news story and the 2025 news story from the bundled archive."""
+    archive = Archive.bundled()
+    ids = archive.ids()
+    return archive.get(ids[0]).text, archive.get(ids[2]).text
+
+
+def test_bundled_news_stories(stories: tuple[str, str], data_regression: Any) -> None:
+    """The word diff of the 2022 and 2025 news stories, locked (stats, ops and hunks)."""
+    old, new = stories
+    diff = word_diff(old, new)
+    assert_well_formed(diff, old, new)
+    data_regression.check(
+        {
+            "stats": {
+                "exact": diff.exact,
+                "words_old": diff.words_old,
+                "words_new": diff.words_new,
+                "words_unchanged": diff.words_unchanged,
+                "words_added": diff.words_added,
+                "words_removed": diff.words_removed,
+                "similarity": diff.similarity,
+                "changes": len(diff.changes()),
+            },
+            "ops": [[op, text] for op, text in diff.ops],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# Import cost
+
+
+def test_import_does_not_load_diff_match_patch() -> None:
+    """diff_match_patch is imported on first use, not when the module is imported."""
+    code = "import sys, cspo_archive.compare.textdiff; sys.exit('diff_match_patch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
+    assert result.returncode == 0, result.stderr
