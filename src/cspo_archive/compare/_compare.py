@@ -222,6 +222,20 @@ def _release(snapshot: Snapshot, prof: Mapping[str, Any]) -> Release:
     )
 
 
+def _span_of(
+    releases: list[Release],
+) -> tuple[str, dt.date, str, dt.date, tuple[str, ...]]:
+    """First and last release (id and date) and every release id, for a history."""
+    first, last = releases[0], releases[-1]
+    return (
+        first.ref.id,
+        first.published,
+        last.ref.id,
+        last.published,
+        tuple(r.ref.id for r in releases),
+    )
+
+
 def timeline(
     snapshots: Iterable[Snapshot], *, profile: Mapping[str, Any] | None = None
 ) -> Timeline:
@@ -241,29 +255,15 @@ def timeline(
         for pid in release.principles:
             seen_principles.setdefault(pid, []).append(release)
     nations = tuple(
-        NationHistory(
-            code=code,
-            first=rs[0].ref.id,
-            first_published=rs[0].published,
-            last=rs[-1].ref.id,
-            last_published=rs[-1].published,
-            releases=tuple(r.ref.id for r in rs),
-        )
+        NationHistory(code, *_span_of(rs))
         for code, rs in sorted(seen_nations.items(), key=lambda kv: (kv[1][0].published, kv[0]))
     )
-    labels = {p.id: p.label for p in load_taxonomy(prof)}
-    order = {p.id: i for i, p in enumerate(load_taxonomy(prof))}
+    taxonomy = load_taxonomy(prof)
+    labels = {p.id: p.label for p in taxonomy}
+    order = {p.id: i for i, p in enumerate(taxonomy)}
     principles = tuple(
-        PrincipleHistory(
-            id=pid,
-            label=labels.get(pid, pid),
-            first=rs[0].ref.id,
-            first_published=rs[0].published,
-            last=rs[-1].ref.id,
-            last_published=rs[-1].published,
-            releases=tuple(r.ref.id for r in rs),
-        )
-        for pid, rs in sorted(seen_principles.items(), key=lambda kv: order.get(kv[0], 10**6))
+        PrincipleHistory(pid, labels.get(pid, pid), *_span_of(rs))
+        for pid, rs in sorted(seen_principles.items(), key=lambda kv: order.get(kv[0], len(order)))
     )
     return Timeline(
         profile_version=str(prof.get("profile", {}).get("version", "unknown")),
