@@ -20,6 +20,8 @@ from cspo_archive import (
 )
 from cspo_archive._text import sha256_digest
 
+pytest_plugins = ["pytester"]
+
 SnapshotFactory = Callable[..., tuple[Snapshot, bytes]]
 
 #: The bundled archive in this checkout, with its recipe and raw captures.

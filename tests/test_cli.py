@@ -151,7 +151,9 @@ def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert "YYYY-MM-DD" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", ["list", "show", "verify", "add", "build"])
+@pytest.mark.parametrize(
+    "command", ["list", "show", "verify", "add", "build", "compare", "timeline"]
+)
 def test_every_command_has_help_with_an_example(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -239,3 +241,95 @@ def test_add_bad_files_are_one_line_errors(
     assert expected in err
     assert err.count("\n") == 1
     assert not (tmp_path / "a").exists()
+
+
+NEWS_2022 = "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"
+NEWS_2025 = "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+
+
+def test_compare_without_ids_compares_the_two_most_recent_comparable_releases(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With no ids: the newest release and the newest earlier one of the same type, as Markdown."""
+    code, out, err = _run(capsys, "compare")
+    assert (code, err) == (0, "")
+    assert out.startswith("# ")
+    assert NEWS_2022 in out
+    assert NEWS_2025 in out
+    assert "Italy" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "start"),
+    [("r.html", None, "<!DOCTYPE html>"), ("r.json", None, "{"), ("r.txt", "md", "# ")],
+)
+def test_compare_writes_the_format_of_the_file_extension(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, fmt: str | None, start: str
+) -> None:
+    """-o FILE picks the format from the extension unless --format says otherwise."""
+    argv = ["compare", "2022-02-22", "2025-12-17-uk", "-o", str(tmp_path / name)]
+    if fmt:
+        argv += ["--format", fmt]
+    code, out, err = _run(capsys, *argv)
+    assert code == 0
+    assert out == ""
+    assert err == f"wrote {tmp_path / name}\n"
+    assert (tmp_path / name).read_text(encoding="utf-8").lstrip().startswith(start)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_compare_to_an_unwritable_path_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing folder for -o: exit 2, one line, no partial file anywhere."""
+    code, _, err = _run(capsys, "compare", "-o", str(tmp_path / "missing" / "r.md"))
+    assert code == 2
+    assert err.startswith("cspo-archive: error: cannot write")
+    assert err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["compare", "2022"], "give both OLD and NEW"),
+        (["compare", "2025", "2022"], "matches 2 snapshots"),
+        (["compare", "2022", "nothing-like-this"], "no snapshot 'nothing-like-this'"),
+    ],
+)
+def test_compare_id_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    """One id only, an ambiguous prefix, an unknown id: exit 2 with the reason."""
+    code, _, err = _run(capsys, *argv)
+    assert code == 2
+    assert expected in err
+    assert err.count("\n") == 1
+
+
+def test_compare_text_has_no_colour_when_not_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--format text to a pipe: no ANSI escape codes."""
+    code, out, _ = _run(capsys, "compare", "--format", "text")
+    assert code == 0
+    assert "\x1b" not in out
+
+
+def test_timeline_prints_every_release(capsys: pytest.CaptureFixture[str]) -> None:
+    """'timeline' lists all three bundled releases."""
+    code, out, _ = _run(capsys, "timeline")
+    assert code == 0
+    assert NEWS_2022 in out
+    assert NEWS_2025 in out
+
+
+def test_compare_needs_two_comparable_releases(
+    archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An archive with a single release cannot pick a default pair: the error says what to do."""
+    snapshot, capture = build_snapshot()
+    archive.add(snapshot, capture=capture)
+    code, _, err = _run(capsys, "compare", "--archive", str(archive.path))
+    assert code == 2
+    assert "cspo-archive compare OLD NEW" in err

@@ -49,6 +49,14 @@ if TYPE_CHECKING:
         Snapshot,
         SnapshotRef,
     )
+    from cspo_archive.pins import (
+        LockFile,
+        LockVerification,
+        pin,
+        read_lock,
+        verify_lock,
+        write_lock,
+    )
 
 __all__ = [
     "AmbiguousIdError",
@@ -66,7 +74,9 @@ __all__ = [
     "IntegrityError",
     "InvalidIdError",
     "InvalidMetadataError",
+    "LockFile",
     "LockTimeoutError",
+    "LockVerification",
     "Metadata",
     "PinMismatchError",
     "Problem",
@@ -88,8 +98,12 @@ __all__ = [
     "decode",
     "ingest",
     "make_id",
+    "pin",
+    "read_lock",
     "slugify",
     "timeline",
+    "verify_lock",
+    "write_lock",
 ]
 
 # Where each public name lives.
@@ -115,6 +129,12 @@ _LOCATIONS = {
     "Snapshot": "model",
     "SnapshotRef": "model",
     "canonicalize": "_text",
+    "LockFile": "pins",
+    "LockVerification": "pins",
+    "pin": "pins",
+    "read_lock": "pins",
+    "verify_lock": "pins",
+    "write_lock": "pins",
     "make_id": "_text",
     "slugify": "_text",
 }

@@ -7,6 +7,7 @@ other failure (one line on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,6 +20,7 @@ from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
     from cspo_archive.archive import Archive
+    from cspo_archive.model import Snapshot
 
 PROG = "cspo-archive"
 ENV_ARCHIVE = "CSPO_ARCHIVE"
@@ -39,6 +41,21 @@ EXAMPLES = {
         "      --date-note 'Joint release of CSpO Vision 2031 on 22 February 2022' \\\n"
         "      --type news-story --publisher 'UK Ministry of Defence' --licence OGL-UK-3.0 \\\n"
         "      --url https://www.gov.uk/government/news/..."
+    ),
+    "compare": (
+        "examples:\n"
+        "  cspo-archive compare                      (the two most recent comparable releases)\n"
+        "  cspo-archive compare 2022-02-22 2025-12-17-uk --format html -o report.html\n"
+        "  cspo-archive compare OLD_ID NEW_ID@sha256:<hex> --format json"
+    ),
+    "timeline": (
+        "examples:\n  cspo-archive timeline\n  cspo-archive timeline --format html -o timeline.html"
+    ),
+    "lock": (
+        "examples:\n"
+        "  cspo-archive lock add 2025-12-17-joint-statement   (pins the verified digest)\n"
+        "  cspo-archive lock verify                           (exit 1 if any pin fails)\n"
+        "  cspo-archive lock show"
     ),
     "build": (
         "example (rebuild the bundled archive from its raw captures):\n"
@@ -135,6 +152,52 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--captured-at", type=_datetime, metavar="ISO-DATETIME", help="when it was captured"
     )
+
+    formats = ["md", "markdown", "html", "json", "text"]
+    p = command("compare", "Compare two releases: membership, principles, language, metadata.")
+    p.add_argument("old", nargs="?", metavar="OLD", help="id, unique prefix or ID@sha256:HEX")
+    p.add_argument("new", nargs="?", metavar="NEW", help="id, unique prefix or ID@sha256:HEX")
+    p.add_argument(
+        "--format",
+        choices=formats,
+        help="report format (default: from the -o file's extension, else md)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+
+    p = command("timeline", "Membership and principles across every release of the archive.")
+    p.add_argument("--format", choices=formats, help="report format (default: as for compare)")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+
+    p = command("lock", "Pin snapshots in a lock file, and verify the pins.")
+    lock_sub = p.add_subparsers(dest="lock_command", metavar="ACTION", parser_class=_Parser)
+    lock_sub.required = True
+    lock_help = "the lock file (default: ./cspo-archive.lock)"
+    q = lock_sub.add_parser(
+        "add",
+        help="pin snapshots (id, prefix or ID@sha256:HEX)",
+        epilog=EXAMPLES["lock"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    q.add_argument("refs", nargs="+", metavar="ID")
+    q.add_argument("--lock", type=Path, default=Path("cspo-archive.lock"), help=lock_help)
+    q.add_argument(
+        "--archive",
+        metavar="PATH",
+        help="archive to pin against, for a new lock (default: the bundled one)",
+    )
+    for action, text in (
+        ("verify", "check every pin; list every failure"),
+        ("show", "list the pins"),
+    ):
+        q = lock_sub.add_parser(
+            action,
+            help=text,
+            epilog=EXAMPLES["lock"],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        q.add_argument("--lock", type=Path, default=Path("cspo-archive.lock"), help=lock_help)
 
     p = command("build", "Build (or check) an archive from a recipe of raw captures.")
     p.add_argument("recipe", metavar="RECIPE", type=Path, help="the recipe TOML file")
@@ -365,12 +428,150 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".txt": "text",
+}
+
+
+def _report_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output is not None:
+        return _EXTENSIONS.get(args.output.suffix.lower(), "md")
+    return "md"
+
+
+def _emit(report: str, output: Path | None) -> None:
+    """Print the report, or write it to *output* atomically (whole or not at all)."""
+    if output is None:
+        sys.stdout.write(report)
+        return
+    import tempfile
+
+    target = output.resolve()
+    tmp: Path | None = None
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        tmp = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(report)
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
+        tmp.replace(target)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        msg = f"cannot write {output}: {exc.strerror or exc}; choose a writable path with -o"
+        raise _UsageError(msg) from exc
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def _use_color(args: argparse.Namespace) -> bool:
+    return args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def default_pair(snapshots: Sequence[Snapshot]) -> tuple[Snapshot, Snapshot]:
+    """The two most recent comparable releases: the newest, and the newest earlier one
+    of the same document type."""
+    ordered = sorted(snapshots, key=lambda s: (s.metadata.published.value, s.id))
+    for new_index in range(len(ordered) - 1, 0, -1):
+        new = ordered[new_index]
+        for old in reversed(ordered[:new_index]):
+            if (
+                old.metadata.document_type == new.metadata.document_type
+                and old.metadata.published.value < new.metadata.published.value
+            ):
+                return old, new
+    msg = (
+        "the archive holds no two releases of the same document type published on different "
+        "days; name the two to compare: cspo-archive compare OLD NEW"
+    )
+    raise _UsageError(msg)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from cspo_archive.compare import compare
+    from cspo_archive.report import render
+
+    archive = _open_archive(args.archive)
+    if (args.old is None) != (args.new is None):
+        msg = "give both OLD and NEW, or neither (to compare the two most recent releases)"
+        raise _UsageError(msg)
+    if args.old is None:
+        old, new = default_pair(list(archive))
+    else:
+        old = archive.get(archive.resolve(args.old))
+        new = archive.get(archive.resolve(args.new))
+    report = render(compare(old, new), _report_format(args), color=_use_color(args))
+    _emit(report, args.output)
+    return 0
+
+
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    from cspo_archive.compare import timeline
+    from cspo_archive.report import render
+
+    archive = _open_archive(args.archive)
+    report = render(timeline(archive), _report_format(args), color=_use_color(args))
+    _emit(report, args.output)
+    return 0
+
+
+def _cmd_lock(args: argparse.Namespace) -> int:
+    from cspo_archive import pins
+
+    lock_path: Path = args.lock
+    if args.lock_command == "verify":
+        result = pins.verify_lock(lock_path)
+        if result.ok:
+            print(result.report())
+            return 0
+        print(result.report(), file=sys.stderr)
+        return 1
+    if args.lock_command == "show":
+        lock = pins.read_lock(lock_path)
+        print(f"{lock_path}: {len(lock.entries)} pins against the {lock.archive} archive")
+        for ref in lock.entries:
+            print(f"  {ref}")
+        return 0
+    # add
+    if lock_path.exists():
+        lock = pins.read_lock(lock_path)
+        if args.archive is not None and args.archive != lock.archive:
+            msg = (
+                f"{lock_path} pins against the archive {lock.archive!r}, not {args.archive!r}; "
+                f"use another --lock file for another archive"
+            )
+            raise _UsageError(msg)
+    else:
+        spec = pins.BUNDLED
+        if args.archive is not None:
+            spec = os.path.relpath(Path(args.archive).resolve(), lock_path.resolve().parent)
+        lock = pins.LockFile(spec)
+    archive = pins.open_archive(lock.archive, lock_path.resolve().parent)
+    refs = [archive.get(archive.resolve(text)).ref for text in args.refs]
+    pins.write_lock(lock_path, lock.with_entries(refs))
+    for ref in refs:
+        print(f"pinned: {ref}")
+    return 0
+
+
 COMMANDS = {
     "list": _cmd_list,
     "show": _cmd_show,
     "verify": _cmd_verify,
     "add": _cmd_add,
     "build": _cmd_build,
+    "compare": _cmd_compare,
+    "timeline": _cmd_timeline,
+    "lock": _cmd_lock,
 }
 
 
