@@ -43,7 +43,7 @@ def _files(root: Path) -> dict[str, bytes]:
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file()
-        and p.name not in {".lock", "recipe.toml", "README.md"}
+        and p.name not in {".lock", "recipe.toml", "RELEASED.sha256", "README.md"}
         and ".tmp" not in p.parts
     }
 

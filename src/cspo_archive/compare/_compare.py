@@ -169,6 +169,7 @@ class Release:
     published: dt.date
     document_type: DocumentType
     members: tuple[str, ...] | None
+    #: The distinct member totals the text states, ascending.
     stated_totals: tuple[int, ...]
     principles: tuple[str, ...]
 
@@ -217,7 +218,7 @@ def _release(snapshot: Snapshot, prof: Mapping[str, Any]) -> Release:
         published=snapshot.metadata.published.value,
         document_type=snapshot.metadata.document_type,
         members=membership.members,
-        stated_totals=tuple(c.value for c in membership.counts if c.kind == "total"),
+        stated_totals=tuple(sorted({c.value for c in membership.counts if c.kind == "total"})),
         principles=tuple(hit.principle.id for hit in principles.hits),
     )
 

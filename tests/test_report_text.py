@@ -1,0 +1,86 @@
+"""Text reports for the terminal: regression files, colour on and off, control characters."""
+
+from __future__ import annotations
+
+import re
+
+from pytest_regressions.file_regression import FileRegressionFixture
+
+from conftest import build_snapshot
+from cspo_archive import Archive, Snapshot, compare, timeline
+from cspo_archive.report import render, text
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _bundled() -> list[Snapshot]:
+    return list(Archive.bundled())
+
+
+def test_news_2022_to_news_2025(file_regression: FileRegressionFixture) -> None:
+    """The 2022 news story against the 2025 one, without colour, reads as committed."""
+    s = _bundled()
+    file_regression.check(text.render(compare(s[0], s[2])), extension=".txt")
+
+
+def test_timeline(file_regression: FileRegressionFixture) -> None:
+    """The timeline of the bundled archive, without colour, reads as committed."""
+    file_regression.check(text.render(timeline(_bundled())), extension=".txt")
+
+
+def test_no_colour_means_no_escape_codes() -> None:
+    """``color=False`` (the default) writes no escape character at all."""
+    s = _bundled()
+    for result in (compare(s[0], s[2]), compare(s[0], s[1]), timeline(s)):
+        assert "\x1b" not in text.render(result)
+        assert "\x1b" not in render(result, "text")
+
+
+def test_colour_adds_codes_and_keeps_text_cues() -> None:
+    """``color=True`` colours the report; without the codes it is the plain report."""
+    s = _bundled()
+    comparison = compare(s[0], s[2])
+    coloured = text.render(comparison, color=True)
+    assert "\x1b[32m" in coloured
+    assert "\x1b[31m" in coloured
+    assert "\x1b[1m" in coloured
+    assert "\x1b[32m  + joined: Italy (ITA)\x1b[0m" in coloured
+    assert f"{text.MINUS} dropped: Optimising resources" in coloured
+    assert _ANSI.sub("", coloured) == text.render(comparison)
+    assert render(comparison, "txt", color=True) == coloured
+
+
+def test_lines_fit_and_no_full_diff() -> None:
+    """Lines stay within 88 columns but for references; the full diff is pointed to."""
+    s = _bundled()
+    out = text.render(compare(s[0], s[2]))
+    long = [line for line in out.splitlines() if len(line) > text.WIDTH and "@sha256:" not in line]
+    assert long == []
+    assert "--format md" in out
+    assert "~~" not in out
+
+
+def test_control_characters_are_neutralised() -> None:
+    """ANSI escapes and other controls in titles never reach the terminal (texts refuse them)."""
+    hostile = "Evil \x1b[31mred\x1b[0m \x9b2J \x07bell \u202egnp.exe"
+    old, _ = build_snapshot(title=hostile, snapshot_id="2024-01-01-old")
+    new, _ = build_snapshot(
+        "The partners remain committed to responsible behaviour.\n",
+        title="OSC \x1b]0;pwned\x07 title",
+        snapshot_id="2024-01-02-new",
+    )
+    for color in (False, True):
+        out = text.render(compare(old, new), color=color)
+        plain = _ANSI.sub("", out)
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", plain), repr(plain)
+        assert "Evil \ufffd[31mred" in plain
+    timeline_out = text.render(timeline([old, new]))
+    assert "\x1b" not in timeline_out
+    assert "\x07" not in timeline_out
+
+
+def test_deterministic() -> None:
+    """Rendering twice gives the same text."""
+    s = _bundled()
+    assert text.render(compare(s[0], s[1])) == text.render(compare(s[0], s[1]))
+    assert text.render(timeline(s), color=True) == text.render(timeline(s), color=True)
