@@ -333,3 +333,21 @@ def test_compare_needs_two_comparable_releases(
     code, _, err = _run(capsys, "compare", "--archive", str(archive.path))
     assert code == 2
     assert "cspo-archive compare OLD NEW" in err
+
+
+@pytest.mark.parametrize(("no_color", "expected"), [(False, True), (True, False)])
+def test_text_is_coloured_on_a_terminal_unless_no_color(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    no_color: bool,
+    expected: bool,
+) -> None:
+    """On a TTY the text report has ANSI colours; NO_COLOR turns them off."""
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    code, out, _ = _run(capsys, "compare", "--format", "text")
+    assert code == 0
+    assert ("\x1b[" in out) is expected
