@@ -7,7 +7,6 @@ other failure (one line on standard error, never a traceback).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import os
@@ -451,23 +450,11 @@ def _emit(report: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(report)
         return
-    import tempfile
+    from cspo_archive._files import write_text_atomic
 
-    target = output.resolve()
-    tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(report)
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
-        tmp.replace(target)
+        write_text_atomic(output, report)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
         msg = f"cannot write {output}: {exc.strerror or exc}; choose a writable path with -o"
         raise _UsageError(msg) from exc
     print(f"wrote {output}", file=sys.stderr)

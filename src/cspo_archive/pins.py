@@ -24,9 +24,7 @@ bundled archive holds against every later version.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from cspo_archive._files import write_text_atomic
 from cspo_archive.archive import Archive
 from cspo_archive.exceptions import (
     ArchiveFormatError,
@@ -206,24 +205,9 @@ def write_lock(path: str | os.PathLike[str], lock: LockFile) -> None:
         "generated_by": lock.generated_by or f"cspo-archive {_version()}",
         "snapshot": [{"id": r.id, "digest": r.digest} for r in lock.entries],
     }
-    text = _HEADER + tomli_w.dumps(data)
-    target = Path(path).resolve()
-    tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)
-        tmp.replace(target)
+        write_text_atomic(path, _HEADER + tomli_w.dumps(data))
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
         msg = f"cannot write lock file '{path}': {exc.strerror or exc}; nothing was changed"
         raise ArchiveWriteError(msg, path=str(path)) from exc
 
