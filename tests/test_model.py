@@ -50,6 +50,8 @@ def test_records_are_frozen() -> None:
         ("title", "", "non-empty single line"),
         ("title", " padded", "non-empty single line"),
         ("title", "two\nlines", "non-empty single line"),
+        ("title", "ANSI \x1b[31mred", "no control characters"),
+        ("publisher", "C1 \x85 next line", "no control characters"),
         ("source_url", "ftp://example.org/x", "http(s) URL"),
         ("source_url", "www.gov.uk/x", "http(s) URL"),
         ("language", "English", "BCP 47"),

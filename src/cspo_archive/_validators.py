@@ -31,14 +31,23 @@ def instance(kind: type | tuple[type, ...], expected: str) -> Callable[..., None
     return check
 
 
+#: Control characters (C0 but tab, DEL, C1): no title or note needs them, and one
+#: such as ESC would reach a terminal that shows the value.
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
 def text_line(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if (
         not isinstance(value, str)
         or not value.strip()
         or value != value.strip()
-        or any(c in value for c in "\n\r\x00")
+        or _CONTROLS.search(value) is not None
     ):
-        fail(attribute, value, "a non-empty single line with no surrounding white space")
+        fail(
+            attribute,
+            value,
+            "a non-empty single line with no surrounding white space and no control characters",
+        )
 
 
 def optional_text_line(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
