@@ -62,3 +62,17 @@ def test_compare_is_the_function_whichever_is_imported_first() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+def test_ingest_is_callable_whichever_is_imported_first() -> None:
+    """Importing the ingest module first still leaves cspo_archive.ingest callable."""
+    code = (
+        "import cspo_archive.ingest, cspo_archive as c; "
+        "from cspo_archive import ingest; "
+        "print(len(ingest(b'Title\\n\\nA sentence.\\n', name='x').publications), "
+        "len(c.ingest(b'Title\\n\\nA sentence.\\n').publications))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "1 1"

@@ -1634,3 +1634,10 @@ def _publication(
         steps=tuple(steps),
         links=links,
     )
+
+
+# ``from cspo_archive import ingest`` is this function even when the name is bound to
+# this module (see cspo_archive._callable).
+from cspo_archive._callable import make_module_callable  # noqa: E402
+
+make_module_callable(__name__, ingest)
