@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pytest_regressions.file_regression import FileRegressionFixture
 
 from conftest import build_snapshot
-from cspo_archive import Archive, Snapshot, compare, timeline
+from cspo_archive import Archive, InvalidMetadataError, Snapshot, compare, timeline
 from cspo_archive.report import render, text
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -61,22 +62,32 @@ def test_lines_fit_and_no_full_diff() -> None:
 
 
 def test_control_characters_are_neutralised() -> None:
-    """ANSI escapes and other controls in titles never reach the terminal (texts refuse them)."""
-    hostile = "Evil \x1b[31mred\x1b[0m \x9b2J \x07bell \u202egnp.exe"
-    old, _ = build_snapshot(title=hostile, snapshot_id="2024-01-01-old")
+    """ANSI escapes and other controls never reach the terminal.
+
+    Metadata refuses C0/C1 controls in titles (so ESC cannot arrive that way), and
+    texts refuse them too; the renderer still neutralises every control and bidi
+    override it meets, and a title with a bidi override (which metadata allows) is
+    shown neutralised.
+    """
+    with pytest.raises(InvalidMetadataError):
+        build_snapshot(title="Evil \x1b[31mred", snapshot_id="2024-01-01-old")
+    assert text.clean("Evil \x1b[31mred\x1b[0m \x9b2J \x07bell") == (
+        "Evil \ufffd[31mred\ufffd[0m \ufffd2J \ufffdbell"
+    )
+    old, _ = build_snapshot(title="Report \u202egnp.exe", snapshot_id="2024-01-01-old")
     new, _ = build_snapshot(
         "The partners remain committed to responsible behaviour.\n",
-        title="OSC \x1b]0;pwned\x07 title",
+        title="OSC \u2066isolated\u2069 title",
         snapshot_id="2024-01-02-new",
     )
     for color in (False, True):
         out = text.render(compare(old, new), color=color)
         plain = _ANSI.sub("", out)
-        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", plain), repr(plain)
-        assert "Evil \ufffd[31mred" in plain
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", plain)
+        assert "Report \ufffdgnp.exe" in plain
     timeline_out = text.render(timeline([old, new]))
-    assert "\x1b" not in timeline_out
-    assert "\x07" not in timeline_out
+    assert "\u202e" not in timeline_out
+    assert "\u2066" not in timeline_out
 
 
 def test_deterministic() -> None:
