@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -16,12 +17,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cspo_archive.compare.textdiff import _word_diff, tokenize, word_diff
+from cspo_archive.compare import textdiff
+from cspo_archive.compare.textdiff import WordDiff, _word_diff, tokenize, word_diff
 
 SEED = 20251217
 SIZES = (1_000, 10_000, 100_000, 200_000)
+#: The worst case: the same pairs with no paragraph break at all (one line).
+ONE_LINE_SIZES = (100_000, 200_000)
 #: Repeats per size (median reported); fewer for the large sizes.
-REPEATS = {1_000: 7, 10_000: 5, 100_000: 3, 200_000: 3}
+REPEATS = {1_000: 7, 10_000: 5, 100_000: 5, 200_000: 5}
 #: difflib.SequenceMatcher slows down fast with size (3 s at 20k words, 35 s at
 #: 10k without its auto-junk heuristic): it runs up to this size only.
 DIFFLIB_MAX_WORDS = 10_000
@@ -113,6 +117,46 @@ def _words(text: str) -> int:
     return word_diff("", text).words_new
 
 
+def before(old: str, new: str) -> int:
+    """Changed words by the previous paragraph step (every token coded, paragraphs of codes)."""
+    diff = textdiff._diff_tokens(old, new, None, paragraphs=True)
+    return diff.words_removed + diff.words_added
+
+
+_GIT_WORD = re.compile(r"\S+")
+
+
+def git_style_changed(diff: WordDiff) -> int:
+    """Changed words in our ops counted as git counts them: runs of non-space
+    characters ("space," is one word) that a removal (in the old text) or an
+    addition (in the new text) touches."""
+    total = 0
+    for keep, side in ((-1, diff.old_text()), (1, diff.new_text())):
+        mask = bytearray(len(side))
+        at = 0
+        for op, text in diff.ops:
+            if op == keep:
+                mask[at : at + len(text)] = b"\x01" * len(text)
+            if op in (0, keep):
+                at += len(text)
+        total += sum(1 for m in _GIT_WORD.finditer(side) if 1 in mask[m.start() : m.end()])
+    return total
+
+
+def git_changed_whitespace_words(porcelain: str) -> int:
+    """Changed words in git's porcelain output, with git's own definition (runs of non-space)."""
+    return sum(
+        len(line[1:].split())
+        for line in porcelain.splitlines()
+        if line.startswith(("-", "+")) and not line.startswith(("---", "+++"))
+    )
+
+
+def one_line(text: str) -> str:
+    """*text* with its paragraph breaks replaced by spaces: one 1.3 MB line."""
+    return text.replace("\n\n", " ")
+
+
 def ours(old: str, new: str) -> int:
     """Changed words (removed + added) by :func:`word_diff`."""
     diff = word_diff(old, new)
@@ -176,19 +220,45 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
+def _git_time(git: str | None, old: str, new: str, repeats: int) -> tuple[float | None, str, str]:
+    """git's median time on the pair; its changed words (git's own definition, our tokens)."""
+    if git is None:
+        return None, "-", "-"
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "old.txt").write_text(old, encoding="utf-8")
+        (folder / "new.txt").write_text(new, encoding="utf-8")
+        seconds = _median_seconds(lambda: git_word_diff(git, folder), repeats)
+        porcelain = git_word_diff(git, folder)
+        return (
+            seconds,
+            str(git_changed_whitespace_words(porcelain)),
+            str(git_changed_words(porcelain)),
+        )
+
+
 def run() -> list[dict[str, str]]:
-    """Time every size; one row of strings per size."""
+    """Time every size (then the one-line worst case); one row of strings per case."""
     git = shutil.which("git")
     rows: list[dict[str, str]] = []
-    for size in SIZES:
+    cases = [(size, False) for size in SIZES] + [(size, True) for size in ONE_LINE_SIZES]
+    for size, flat_text in cases:
         old, new = make_pair(size)
+        if flat_text:
+            old, new = one_line(old), one_line(new)
         repeats = REPEATS[size]
         ours_s = _median_seconds(lambda: ours(old, new), repeats)  # noqa: B023 - called at once
-        ours_changed = ours(old, new)
-        flat_s = _median_seconds(
-            lambda: flat(old, new),  # noqa: B023 - called at once
+        diff = word_diff(old, new)
+        before_s = _median_seconds(
+            lambda: before(old, new),  # noqa: B023 - called at once
             1 if size >= 100_000 else repeats,
         )
+        flat_s: float | None = None
+        if not flat_text:
+            flat_s = _median_seconds(
+                lambda: flat(old, new),  # noqa: B023 - called at once
+                1 if size >= 100_000 else repeats,
+            )
         difflib_s: float | None = None
         difflib_changed = "-"
         if size <= DIFFLIB_MAX_WORDS:
@@ -197,27 +267,28 @@ def run() -> list[dict[str, str]]:
                 repeats,
             )
             difflib_changed = str(sequence_matcher(old, new))
-        git_s: float | None = None
-        git_changed = "-"
-        if git is not None:
-            with tempfile.TemporaryDirectory() as name:
-                folder = Path(name)
-                (folder / "old.txt").write_text(old, encoding="utf-8")
-                (folder / "new.txt").write_text(new, encoding="utf-8")
-                git_s = _median_seconds(lambda: git_word_diff(git, folder), repeats)  # noqa: B023
-                git_changed = str(git_changed_words(git_word_diff(git, folder)))
+        git_s, git_changed, git_tokens = _git_time(git, old, new, repeats)
+        ours_git_words = git_style_changed(diff)
+        gap = "-" if git_changed == "-" else f"{ours_git_words / int(git_changed) - 1:+.1%}"
         rows.append(
             {
                 "words": f"{size:,}",
+                "layout": "one line" if flat_text else "paragraphs",
                 "MB": f"{len(old.encode()) / 1e6:.2f}",
                 "ours": _fmt(ours_s),
-                "ours, flat": _fmt(flat_s),
+                "before": _fmt(before_s),
+                "ours, flat": "-" if flat_s is None else _fmt(flat_s),
                 "difflib": _fmt(difflib_s),
                 "git": _fmt(git_s),
                 "ours/git": _ratio(ours_s, git_s),
-                "changed (ours)": str(ours_changed),
-                "changed (difflib)": difflib_changed,
-                "changed (git)": git_changed,
+                "before/git": _ratio(before_s, git_s),
+                "changed (ours, tokens)": str(diff.words_removed + diff.words_added),
+                "changed (difflib, tokens)": difflib_changed,
+                "changed (git, tokens)": git_tokens,
+                "changed (ours, git words)": str(ours_git_words),
+                "changed (git, git words)": git_changed,
+                "ours vs git": gap,
+                "exact": str(diff.exact),
                 "repeats": str(repeats),
             }
         )
@@ -246,6 +317,8 @@ def main() -> None:
         f"{MOVED_SENTENCES} sentences moved, paragraphs of ~{PARAGRAPH_WORDS} words "
         f"(seed {SEED}); median wall time; difflib (auto-junk on) up to "
         f"{DIFFLIB_MAX_WORDS:,} words only; 'ours, flat' skips the paragraph step "
-        "(one run from 100k words)"
+        "(one run from 100k words); 'before' is the previous paragraph step (one run from "
+        "100k words); 'one line' rows: the same pairs with every paragraph break replaced "
+        "by a space"
     )
     print(table(run()))

@@ -533,3 +533,76 @@ def test_import_does_not_load_diff_match_patch() -> None:
     code = "import sys, cspo_archive.compare.textdiff; sys.exit('diff_match_patch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
     assert result.returncode == 0, result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Units of text (paragraphs and sentences) aligned before tokenising
+
+
+@given(any_text)
+@example("One. Two!\n\n Three?\u2028Four\u2026 five\u3002six. 3.5 e.g. x")
+def test_text_units_rebuild_and_cut_between_tokens(text: str) -> None:
+    """Units concatenate back to the text and never cut inside a token."""
+    units = textdiff._text_units(text)
+    assert "".join(units) == text
+    assert all(units)
+    cuts = set(accumulate(len(u) for u in units))
+    boundaries = set(accumulate(len(t) for t in tokenize(text)))
+    assert cuts <= boundaries | {0}
+
+
+@given(any_text)
+@example("don't 3.5 a--b a.5 co-operation UK’s — 10,000")
+def test_count_words_matches_the_tokenizer(text: str) -> None:
+    """Words of unchanged text are counted by a regex, as the tokenizer would count them."""
+    assert textdiff._count_words(text) == sum(
+        1 for t in tokenize(text) if textdiff._kind(t) == textdiff._WORD
+    )
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(edited_pair().map(numbered))
+def test_units_first_counts_match_the_token_level_paragraph_step(pair: tuple[str, str]) -> None:
+    """Aligning units by their text gives the counts of the token-level paragraph step."""
+    old, new = pair
+    by_units = word_diff(old, new)
+    by_tokens = textdiff._diff_tokens(old, new, None, paragraphs=True)
+    assert_well_formed(by_units, old, new)
+    assert (by_units.words_unchanged, by_units.words_removed, by_units.words_added) == (
+        by_tokens.words_unchanged,
+        by_tokens.words_removed,
+        by_tokens.words_added,
+    )
+
+
+def test_one_line_text_is_anchored_on_sentences() -> None:
+    """A long text without line breaks: sentences anchor it, and the result stays exact."""
+    rng = random.Random(7)  # noqa: S311 - test data
+    words = ["space", "safe", "the", "orbit", "debris", "norms", "partners", "of"]
+    sentences = [
+        " ".join(rng.choice(words) for _ in range(12)).capitalize() + "." for _ in range(400)
+    ]
+    new_sentences = list(sentences)
+    new_sentences[10] = new_sentences[10].replace("space", "outer space", 1)
+    del new_sentences[200]
+    old, new = " ".join(sentences), " ".join(new_sentences)
+    diff = word_diff(old, new)
+    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    assert diff.exact
+    assert_well_formed(diff, old, new)
+    assert (diff.words_removed, diff.words_added) == (flat.words_removed, flat.words_added)
+    assert len(textdiff._text_units(old)) == 400
+
+
+def test_budget_still_reports_on_the_units_path() -> None:
+    """With a tiny budget on unrelated multi-paragraph texts, exact=False says it was cut."""
+    rng = random.Random(3)  # noqa: S311 - test data
+    words = ["space", "safe", "the", "orbit", "debris", "norms", "partners", "of", "a", "to"]
+
+    def text() -> str:
+        return "\n\n".join(" ".join(rng.choice(words) for _ in range(3000)) for _ in range(3))
+
+    old, new = text(), text()
+    diff = word_diff(old, new, budget_seconds=1e-6)
+    assert not diff.exact
+    assert_well_formed(diff, old, new)

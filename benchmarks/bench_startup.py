@@ -1,0 +1,77 @@
+"""Start-up: ``import cspo_archive`` and the main command against ``python -c pass``.
+
+Each is a whole new process (interpreter start-up included), run repeatedly;
+the table gives medians and the ratio to ``python -c pass`` from the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+REPEATS = 15
+CASES = (
+    ("python -c pass", ["-c", "pass"]),
+    ("python -c 'import cspo_archive'", ["-c", "import cspo_archive"]),
+    ("cspo-archive compare (bundled, Markdown)", ["-m", "cspo_archive", "compare"]),
+)
+#: The targets of the issue, as multiples of ``python -c pass``.
+TARGETS = {CASES[1][0]: 4.0, CASES[2][0]: 10.0}
+
+
+def _median_seconds(arguments: list[str], repeats: int) -> float:
+    """The median wall time of *repeats* runs of the interpreter with *arguments*."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    times: list[float] = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+            [sys.executable, *arguments], stdout=subprocess.DEVNULL, check=True, env=env
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run() -> list[dict[str, str]]:
+    """One row per case, interleaving nothing: each case runs its repeats in a row."""
+    rows: list[dict[str, str]] = []
+    base: float | None = None
+    for name, arguments in CASES:
+        seconds = _median_seconds(arguments, REPEATS)
+        if base is None:
+            base = seconds
+        target = TARGETS.get(name)
+        rows.append(
+            {
+                "command": name,
+                "median": f"{seconds * 1000:,.0f} ms",
+                "x python -c pass": f"{seconds / base:.2f}",
+                "target": "-" if target is None else f"{target:g}x",
+                "repeats": str(REPEATS),
+            }
+        )
+    return rows
+
+
+def table(rows: list[dict[str, str]]) -> str:
+    """Rows as a Markdown table."""
+    heads = list(rows[0])
+    widths = [max(len(h), *(len(r[h]) for r in rows)) for h in heads]
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + " |",
+        "| " + " | ".join("-" * w for w in widths) + " |",
+    ]
+    lines += [
+        "| " + " | ".join(r[h].rjust(w) for h, w in zip(heads, widths, strict=True)) + " |"
+        for r in rows
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the start-up benchmark table."""
+    print(f"start-up: whole processes ({sys.executable}), median of {REPEATS} runs each")
+    print(table(run()))
