@@ -74,15 +74,20 @@ class Archive:
         (an existing archive is opened as it is). ``readonly=True`` refuses
         every write. Raises :class:`ArchiveFormatError` if *path* is not an
         archive this version can read.
+
+        Opening a writable archive removes what an interrupted writer left in
+        ``.tmp/``, if there is anything and the write lock is free right now
+        (it never waits; :meth:`gc` does the same and waits for the lock).
         """
         root = Path(path)
-        store = Store(root, lock_timeout=lock_timeout)
+        store = Store(root, lock_timeout=lock_timeout, readonly=readonly)
         if create and not (root / "archive.json").exists():
             if readonly:
                 msg = f"cannot create an archive at '{root}' with readonly=True"
                 raise ReadOnlyArchiveError(msg, archive=str(root))
             Store.initialise(root)
         store.check_marker()
+        store.clean_tmp_if_idle()
         return cls(store, readonly=readonly)
 
     @classmethod
@@ -162,13 +167,18 @@ class Archive:
         raise AmbiguousIdError(msg, prefix=text, matches=tuple(matches))
 
     def ids(self) -> list[str]:
-        """Every snapshot id, in publication order (date, then id)."""
-        return [s.id for s in self]
+        """Every snapshot id, in publication order (date, then id).
+
+        Served by the archive's index (``.index``, derived data rebuilt from the
+        records when missing or stale), so it does not read every snapshot; use
+        :meth:`verify` or iterate to check them.
+        """
+        return [i for _, i in self._store.ordered()]
 
     def __iter__(self) -> Iterator[Snapshot]:
-        snapshots = [self._store.read(i) for i in self._store.ids()]
-        snapshots.sort(key=lambda s: (s.metadata.published.value, s.id))
-        return iter(snapshots)
+        """Every snapshot in publication order, each read and verified as it is reached."""
+        store = self._store
+        return (store.read(i) for _, i in store.ordered())
 
     def __len__(self) -> int:
         return len(self._store.ids())
