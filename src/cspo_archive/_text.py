@@ -33,8 +33,13 @@ def sha256_digest(data: bytes) -> str:
 
 
 def text_digest(text: str) -> str:
-    """Return the digest of *text*'s UTF-8 bytes (the snapshot digest)."""
-    return sha256_digest(text.encode("utf-8"))
+    """Return the digest of *text*'s UTF-8 bytes (the snapshot digest).
+
+    Lone surrogates (which no valid text holds, and which validation refuses)
+    are passed through rather than raising here, so that the caller's validator
+    can report them properly.
+    """
+    return sha256_digest(text.encode("utf-8", "surrogatepass"))
 
 
 def is_digest(value: object) -> bool:
@@ -129,6 +134,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 # C0 and C1 controls other than tab and line feed have no place in a publication's
 # text; DEL likewise.
 _FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def canonicalize(text: str) -> str:
@@ -153,6 +159,10 @@ def canonical_problem(text: str) -> str | None:
     if match is not None:
         char = match.group()
         return f"it contains control character U+{ord(char):04X} at offset {match.start()}"
+    match = _SURROGATES.search(text)
+    if match is not None:
+        char = match.group()
+        return f"it contains a lone surrogate U+{ord(char):04X} at offset {match.start()}"
     canonical = canonicalize(text)
     if canonical == text:
         return None

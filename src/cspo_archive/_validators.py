@@ -33,7 +33,8 @@ def instance(kind: type | tuple[type, ...], expected: str) -> Callable[..., None
 
 #: Control characters (C0 but tab, DEL, C1): no title or note needs them, and one
 #: such as ESC would reach a terminal that shows the value.
-_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+#: Lone surrogates (U+D800-U+DFFF) are not characters: UTF-8 cannot encode them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def text_line(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -46,7 +47,8 @@ def text_line(_inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         fail(
             attribute,
             value,
-            "a non-empty single line with no surrounding white space and no control characters",
+            "a non-empty single line with no surrounding white space, no control characters "
+            "and no lone surrogates",
         )
 
 

@@ -44,11 +44,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from typing import Any, Final, Literal
 
@@ -476,6 +477,10 @@ def _undecodable(
 ) -> UndecodableContentError:
     how = ", the encoding given," if given else ""
     tried = "" if given else " and no other encoding fits it"
+    bad = data[exc.start : exc.start + 2]
+    if codec.startswith("utf-8") and len(bad) == 2 and bad[0] == 0xED and bad[1] >= 0xA0:
+        # ED A0-BF ..: a UTF-16 surrogate (U+D800-U+DFFF) written as UTF-8 (CESU-8, WTF-8).
+        tried += ", and the bytes there encode a lone UTF-16 surrogate, which UTF-8 forbids"
     msg = (
         f"cannot decode {source}: it is not valid {codec}{how} (first bad byte "
         f"0x{data[exc.start]:02X} at byte offset {exc.start}){tried}; decoding it anyway "
@@ -497,6 +502,10 @@ _LINK = re.compile(
 )
 # Furniture patterns are tried only on lines this short.
 _SHORT: Final = 300
+#: Most lines of text (blank lines not counted) a capture may have. A publication
+#: has a few thousand at most; the limit bounds the memory a capture can take
+#: (each line is a record of a few hundred bytes) whatever its shape.
+MAX_LINES: Final = 1_000_000
 
 
 @define
@@ -534,29 +543,63 @@ def _make_line(number: int, start: int, end: int, raw: str) -> _Line:
     return _Line(number, start, end, norm, text, tuple(links), tuple(dead))
 
 
-def _split_lines(text: str) -> list[_Line]:
-    """Split on CRLF, CR or LF, keeping offsets; form feeds become blank lines."""
+def _split_lines(text: str, source: str = "<capture>") -> list[_Line]:
+    """Split on CRLF, CR or LF, keeping offsets; form feeds become blank lines.
+
+    A run of blank lines is kept as its first line only: every rule reads a run
+    as one break, and memory and time then follow the lines of text, not the
+    line breaks. More than :data:`MAX_LINES` lines of text raise
+    :class:`~cspo_archive.exceptions.IngestError`.
+    """
     lines: list[_Line] = []
+    filled = 0
+
+    def add(number: int, start: int, end: int) -> None:
+        nonlocal filled
+        raw = text[start:end]
+        if (not raw or raw.isspace()) and lines and not lines[-1].norm:
+            return
+        line = _make_line(number, start, end, raw)
+        if not line.norm:
+            if lines and not lines[-1].norm:
+                return
+        else:
+            filled += 1
+            if filled > MAX_LINES:
+                raise _too_many_lines(source, number, start)
+        lines.append(line)
+
     has_form_feeds = "\x0c" in text
     number, start = 1, 0
     for match in _BREAK.finditer(text):
         end = match.start()
         if has_form_feeds:
-            _add_pages(lines, text, number, start, end)
+            _add_pages(add, text, number, start, end)
         else:
-            lines.append(_make_line(number, start, end, text[start:end]))
+            add(number, start, end)
         number, start = number + 1, match.end()
-    _add_pages(lines, text, number, start, len(text))
+    _add_pages(add, text, number, start, len(text))
     return lines
 
 
-def _add_pages(lines: list[_Line], text: str, number: int, start: int, end: int) -> None:
+def _add_pages(
+    add: Callable[[int, int, int], None], text: str, number: int, start: int, end: int
+) -> None:
     """Add a line holding form feeds as its pieces, with a blank line for each feed."""
     while (feed := text.find("\x0c", start, end)) >= 0:
-        lines.append(_make_line(number, start, feed, text[start:feed]))
-        lines.append(_make_line(number, feed, feed + 1, ""))
+        add(number, start, feed)
+        add(number, feed, feed + 1)  # the feed itself: a blank line
         start = feed + 1
-    lines.append(_make_line(number, start, end, text[start:end]))
+    add(number, start, end)
+
+
+def _too_many_lines(source: str, number: int, offset: int) -> IngestError:
+    msg = (
+        f"cannot ingest {source}: it has more than {MAX_LINES:,} lines of text (line "
+        f"{number}, at character offset {offset}, is one too many); a publication has far "
+        f"fewer, so this is not a capture of one page: check that it is text, or split it"
+    )
+    return IngestError(msg, source=source)
 
 
 # --- dates -----------------------------------------------------------------------
@@ -860,7 +903,7 @@ _TYPE_BEFORE_OBJECT = _ci(
 # --- shapes of text --------------------------------------------------------------
 
 _CLOSERS = "\"'”’»)]"
-_FINAL = ".!?…"
+_FINAL = ".!?…\u3002\uff01\uff1f"  # and the ideographic full stop, fullwidth ! and ?
 _MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
 _BULLET = re.compile(r"[-*•·▪◦–—]\s")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -982,9 +1025,8 @@ class _Parse:
     """The state of one ingest: lines, furniture found, blocks and their roles."""
 
     def __init__(self, decoded: Decoded, source: str) -> None:
-        self.decoded = decoded
         self.source = source
-        self.lines = _split_lines(decoded.text)
+        self.lines = _split_lines(decoded.text, source)
         self.furniture: list[tuple[Furniture, str]] = []  # with a note for the steps
         self.stated: list[_Stated] = []
         self.undated: list[tuple[int, str]] = []  # (line, step) for dates not understood
@@ -1358,14 +1400,24 @@ def _continues(block: _Block, parse: _Parse) -> bool:
     return text[0].islower() and _LIST_MARKER.match(text) is None
 
 
-def _join(paragraphs: list[list[str]], block_lines: list[str]) -> None:
-    paragraphs[-1][-1] = f"{paragraphs[-1][-1]} {block_lines[0]}"
-    paragraphs[-1].extend(block_lines[1:])
+#: A paragraph as its lines, each line as the pieces it is made of: broken
+#: paragraphs are rejoined by adding pieces, joined with spaces once at the end
+#: (joining strings one by one would copy the text again at every rejoin).
+_Paragraph = list[list[str]]
 
 
-def _body(parse: _Parse, body: Sequence[_Block]) -> tuple[list[list[str]], list[str], list[_Line]]:
+def _join(paragraphs: list[_Paragraph], block_lines: list[str]) -> None:
+    paragraphs[-1][-1].append(block_lines[0])
+    paragraphs[-1].extend([line] for line in block_lines[1:])
+
+
+def _paragraph_text(paragraph: _Paragraph) -> str:
+    return "\n".join(" ".join(pieces) for pieces in paragraph)
+
+
+def _body(parse: _Parse, body: Sequence[_Block]) -> tuple[list[_Paragraph], list[str], list[_Line]]:
     """Paragraphs of a publication's text, with broken paragraphs rejoined."""
-    paragraphs: list[list[str]] = []
+    paragraphs: list[_Paragraph] = []
     steps: list[str] = []
     used: list[_Line] = []
     previous: _Block | None = None
@@ -1375,7 +1427,7 @@ def _body(parse: _Parse, body: Sequence[_Block]) -> tuple[list[list[str]], list[
         texts = [line.text for line in lines]
         if (
             previous is not None
-            and not _ends_clause(paragraphs[-1][-1])
+            and not _ends_clause(paragraphs[-1][-1][-1])
             and _continues(block, parse)
         ):
             before = parse.lines[previous.lines[-1]].number
@@ -1384,7 +1436,7 @@ def _body(parse: _Parse, body: Sequence[_Block]) -> tuple[list[list[str]], list[
             )
             _join(paragraphs, texts)
         else:
-            paragraphs.append(texts)
+            paragraphs.append([[text] for text in texts])
         previous = block
     return paragraphs, steps, used
 
@@ -1512,11 +1564,16 @@ def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None)
     Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
     that are not text, and :class:`~cspo_archive.exceptions.IngestError` for a
     capture with no publication in it: empty, only white space or furniture,
-    no title, or a title with no text after it.
+    no title, or a title with no text after it; and for one with more than
+    :data:`MAX_LINES` lines of text (memory stays bounded whatever the shape).
     """
     source = name if name is not None else "<capture>"
     decoded = decode(data, encoding=encoding, source=source)
+    common = [_decode_step(decoded, encoding is not None), _normalise_step(decoded.text)]
     parse = _Parse(decoded, source)
+    # From here on the lines hold all that is needed of the text: let it go, so a
+    # large capture is not held twice (memory is measured in the reliability suite).
+    decoded = attrs.evolve(decoded, text="")
     parse.find_line_furniture()
     blocks = parse.blocks()
     if not blocks:
@@ -1545,14 +1602,25 @@ def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None)
             )
     for line_number, step in parse.undated:
         notes[min(bisect_left(ends, line_number), len(ends) - 1)].append(step)
-    common = [_decode_step(decoded, encoding is not None), _normalise_step(decoded.text)]
     if parse.line_mode:
         common.append("paragraphs: one per line (the capture has no blank lines)")
     dates = _Dates.of(parse)
-    publications = [
+    made = [
         _publication(parse, blocks, draft, number, len(drafts), [*common, *notes[number]], dates)
         for number, draft in enumerate(drafts)
     ]
+    furniture = tuple(item for item, _ in parse.furniture)
+    # The line records are not needed any more: free them before the texts are
+    # joined and made canonical (which copies each text a few times), so a large
+    # capture never has its lines and its texts in memory at once.
+    del parse, blocks, drafts, pubs, labelled
+    publications = []
+    while made:
+        paragraphs, make = made.pop(0)
+        raw = "\n\n".join(_paragraph_text(p) for p in paragraphs)
+        del paragraphs
+        publications.append(make(text=canonicalize(raw)))
+        del raw
     return Capture(
         digest=sha256_digest(bytes(data)),
         name=name,
@@ -1561,7 +1629,7 @@ def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None)
         replacement_characters=decoded.replacement_characters,
         detected_encoding=decoded.detected,
         publications=tuple(publications),
-        furniture=tuple(item for item, _ in parse.furniture),
+        furniture=furniture,
     )
 
 
@@ -1596,8 +1664,11 @@ def _publication(
     total: int,
     steps: list[str],
     dates: _Dates,
-) -> Publication:
-    """Assemble publication *number* of *total*; *steps* are those made so far."""
+) -> tuple[list[_Paragraph], functools.partial[Publication]]:
+    """Assemble publication *number* of *total*; *steps* are those made so far.
+
+    Returns its paragraphs, and the Publication to make from their text.
+    """
     head, span = draft.head, draft.span
     title = _heading_text(head.text)
     paragraphs, rejoins, used = _body(parse, draft.body)
@@ -1623,9 +1694,9 @@ def _publication(
     plural = "s" if len(paragraphs) > 1 else ""
     steps.append(f"text: {len(paragraphs)} paragraph{plural}, {_line_range(*span)}")
     last = parse.lines[draft.body[-1].lines[-1]]
-    return Publication(
+    return paragraphs, functools.partial(
+        Publication,
         title=title,
-        text=canonicalize("\n\n".join("\n".join(p) for p in paragraphs)),
         document_type=document_type,
         published=published,
         updated=updated,

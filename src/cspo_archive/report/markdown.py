@@ -38,9 +38,13 @@ _INLINE = re.compile(r"([\\`*_\[\]()<>|~#!&$@])")
 #: Block syntax that only counts at the start of a line: list bullets, setext
 #: underlines, ordered-list numbers ("2022. " or "1) "; ")" is escaped already).
 _LINE_START = re.compile(r"^([-+=])|^(\d+)\.")
-#: GitHub's extended autolinks: "https://..." and "www." in plain text.
+#: GitHub's extended autolinks: "https://..." in plain text (for "www." see below).
 _SCHEME = re.compile(r"://")
-_WWW = re.compile(r"(?i)\b(www)\.")
+#: A dot before a letter: GitHub and markdown-it's linkify turn a bare domain
+#: ("evil.example", "sub.evil.org/x") into a link, whatever its scheme or lack of one.
+#: An escaped dot renders the same and breaks every such domain. The host just after
+#: an escaped scheme ("https\\://x.org") is left as it is: no renderer links it.
+_DOMAIN_DOT = re.compile(r"(\\://[A-Za-z0-9.-]*)|\.(?=[^\W\d_])")
 #: A URL safe to show as an angle-bracket autolink.
 _SAFE_URL = re.compile(r"https?://[^\s<>`\\\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 
@@ -59,10 +63,14 @@ def escape(text: str, *, line_start: bool = True) -> str:
     """
     out = _INLINE.sub(r"\\\1", clean(text))
     out = _SCHEME.sub(r"\\://", out)
-    out = _WWW.sub(r"\1\\.", out)
+    out = _DOMAIN_DOT.sub(_escape_domain, out)
     if not line_start:
         return out
     return "\n".join(_LINE_START.sub(_escape_start, line.lstrip()) for line in out.split("\n"))
+
+
+def _escape_domain(match: re.Match[str]) -> str:
+    return match.group(1) or "\\."
 
 
 def _escape_start(match: re.Match[str]) -> str:
