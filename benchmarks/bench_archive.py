@@ -86,14 +86,15 @@ def generate(root: Path, count: int, *, paragraph: str = "") -> list[str]:
     for i in range(len(ids), count):
         published = _date(i).isoformat()
         snapshot_id = f"{published}-bulk-{i:06d}"
-        text = f"Bulk text {i}.\n{paragraph}".encode()
+        text_bytes = f"Bulk text {i}.\n{paragraph}".encode()
         metadata = dict(base["metadata"])  # type: ignore[call-overload]
         metadata["published"] = {**metadata["published"], "value": published}
         metadata["title"] = f"Publication {snapshot_id}"
-        record = {**base, "id": snapshot_id, "digest": sha256_digest(text), "metadata": metadata}
+        digest = sha256_digest(text_bytes)
+        record = {**base, "id": snapshot_id, "digest": digest, "metadata": metadata}
         folder = root / ITEMS / snapshot_id
         folder.mkdir()
-        (folder / TEXT_FILE).write_bytes(text)
+        (folder / TEXT_FILE).write_bytes(text_bytes)
         (folder / RECORD_FILE).write_bytes(seal_record(record))
         ids.append(snapshot_id)
     return ids

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+from benchmarks._table import table
+
 REPEATS = 15
 CASES = (
     ("python -c pass", ["-c", "pass"]),
@@ -54,21 +56,6 @@ def run() -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def table(rows: list[dict[str, str]]) -> str:
-    """Rows as a Markdown table."""
-    heads = list(rows[0])
-    widths = [max(len(h), *(len(r[h]) for r in rows)) for h in heads]
-    lines = [
-        "| " + " | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + " |",
-        "| " + " | ".join("-" * w for w in widths) + " |",
-    ]
-    lines += [
-        "| " + " | ".join(r[h].rjust(w) for h, w in zip(heads, widths, strict=True)) + " |"
-        for r in rows
-    ]
-    return "\n".join(lines)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ import time
 
 import attrs
 
+from benchmarks._table import table
 from cspo_archive import Archive, timeline
 from cspo_archive.model import Snapshot
 
@@ -65,21 +66,6 @@ def run() -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def table(rows: list[dict[str, str]]) -> str:
-    """Rows as a Markdown table."""
-    heads = list(rows[0])
-    widths = [max(len(h), *(len(r[h]) for r in rows)) for h in heads]
-    lines = [
-        "| " + " | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + " |",
-        "| " + " | ".join("-" * w for w in widths) + " |",
-    ]
-    lines += [
-        "| " + " | ".join(r[h].rjust(w) for h, w in zip(heads, widths, strict=True)) + " |"
-        for r in rows
-    ]
-    return "\n".join(lines)
 
 
 def main() -> None:
