@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import datetime as dt
+import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,6 +30,26 @@ SnapshotFactory = Callable[..., tuple[Snapshot, bytes]]
 
 #: The bundled archive in this checkout, with its recipe and raw captures.
 SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
+
+
+@contextlib.contextmanager
+def recorded_file_access(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+    """Record the first argument of every os.stat/lstat/open/listdir/scandir and open()
+    call made inside the block (the calls still happen)."""
+    touched: list[object] = []
+
+    def recording(real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            touched.append(args[0] if args else kwargs)
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    with monkeypatch.context() as patch:
+        for name in ("stat", "lstat", "open", "listdir", "scandir"):
+            patch.setattr(os, name, recording(getattr(os, name)))
+        patch.setattr(builtins, "open", recording(builtins.open))
+        yield touched
 
 
 def seed_capture(name: str) -> bytes:

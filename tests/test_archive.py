@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import builtins
 import errno
 import multiprocessing
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import attrs
 import filelock
 import pytest
 
-from conftest import SnapshotFactory, build_snapshot
+from conftest import SnapshotFactory, build_snapshot, recorded_file_access
 from cspo_archive import (
     AmbiguousIdError,
     Archive,
@@ -239,19 +236,7 @@ def test_invalid_ids_are_rejected_before_touching_disk(
     archive: Archive, monkeypatch: pytest.MonkeyPatch, bad: str
 ) -> None:
     """get/in/resolve with a hostile id raise InvalidIdError (or say no) with no file access."""
-    touched: list[object] = []
-
-    def recording(real: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            touched.append(args[0] if args else kwargs)
-            return real(*args, **kwargs)
-
-        return wrapper
-
-    with monkeypatch.context() as patch:
-        for name in ("stat", "lstat", "open", "listdir", "scandir"):
-            patch.setattr(os, name, recording(getattr(os, name)))
-        patch.setattr(builtins, "open", recording(builtins.open))
+    with recorded_file_access(monkeypatch) as touched:
         with pytest.raises(InvalidIdError):
             archive.get(bad)
         with pytest.raises(InvalidIdError):

@@ -7,7 +7,6 @@ Every test states its PASS FIGURE: what must hold, and over how many trials.
 # ruff: noqa: S311 - seeded pseudo-random choices, not cryptography
 from __future__ import annotations
 
-import builtins
 import errno
 import json
 import multiprocessing
@@ -25,6 +24,7 @@ from _workers import make_snapshot, reader, writer, writer_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import recorded_file_access
 from cspo_archive import (
     Archive,
     ArchiveWriteError,
@@ -725,19 +725,7 @@ def hostile_archive(tmp_path: Path) -> Archive:
 def _assert_rejected_without_touching_disk(
     archive: Archive, value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    touched: list[object] = []
-
-    def recording(real: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            touched.append(args[0] if args else kwargs)
-            return real(*args, **kwargs)
-
-        return wrapper
-
-    with monkeypatch.context() as patch:
-        for name in ("stat", "lstat", "open", "listdir", "scandir"):
-            patch.setattr(os, name, recording(getattr(os, name)))
-        patch.setattr(builtins, "open", recording(builtins.open))
+    with recorded_file_access(monkeypatch) as touched:
         with pytest.raises(InvalidIdError):
             archive.get(value)
         contained = value in archive
