@@ -1,43 +1,16 @@
-"""The Jinja2 environments and the filters every report shares."""
+"""The Jinja2 environments, with the shared formatting functions as filters."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
 from typing import Any
 
 import jinja2
 
 from cspo_archive.compare.membership import country_name
+from cspo_archive.report._format import join_names, percent, rate, signed
 
-__all__ = ["environment", "join_names", "percent", "rate"]
-
-
-def join_names(codes: Iterable[str] | None, *, empty: str = "none") -> str:
-    """``("ITA", "JPN", "NOR")`` → ``"Italy (ITA), Japan (JPN) and Norway (NOR)"``."""
-    if codes is None:
-        return "unknown"
-    names = [f"{country_name(c)} ({c})" for c in codes]
-    if not names:
-        return empty
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def percent(value: float, digits: int = 1) -> str:
-    """``0.0664`` → ``"6.6%"`` (fixed digits, so output diffs cleanly)."""
-    return f"{value * 100:.{digits}f}%"
-
-
-def rate(value: float) -> str:
-    """A rate per 1,000 words with one decimal: ``45.8015`` → ``"45.8"``."""
-    return f"{value:.1f}"
-
-
-def signed(value: float, digits: int = 1) -> str:
-    """A change with its sign: ``31.34`` → ``"+31.3"``, ``-2`` → ``"-2.0"``."""
-    return f"{value:+.{digits}f}"
+__all__ = ["environment"]
 
 
 @functools.cache

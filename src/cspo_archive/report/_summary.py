@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from cspo_archive.compare import Comparison, Timeline
 from cspo_archive.compare.membership import Membership
-from cspo_archive.report._env import join_names, percent, rate
+from cspo_archive.report._format import join_names, percent, rate
 
 __all__ = ["comparison_summary", "membership_sentence", "timeline_summary"]
 

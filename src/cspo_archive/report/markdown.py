@@ -21,7 +21,7 @@ from cspo_archive.compare import Comparison, Sentence, Timeline
 from cspo_archive.compare.membership import MentionRole, country_name
 from cspo_archive.compare.principles import PrincipleChange
 from cspo_archive.model import SnapshotRef
-from cspo_archive.report._env import join_names, percent, rate, signed
+from cspo_archive.report._format import join_names, percent, rate, signed
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 
 __all__ = ["autolink", "cell", "code", "escape", "render"]

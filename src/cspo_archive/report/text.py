@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from cspo_archive.compare import Comparison, Sentence, Timeline
 from cspo_archive.compare.membership import country_name
-from cspo_archive.report._env import join_names, percent, rate, signed
+from cspo_archive.report._format import join_names, percent, rate, signed
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 
 __all__ = ["clean", "render"]
