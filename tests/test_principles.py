@@ -669,3 +669,180 @@ def test_extraction_never_raises_and_is_deterministic(text: str) -> None:
         assert commitment.marker in commitment.sentence.text
     change = compare_principles(first, first)
     assert change.added == change.dropped == change.reworded == ()
+
+
+# --- the engine: same results as one regular expression per matcher ---------------
+
+
+def _reference(phrasings: list[str]) -> re.Pattern[str]:
+    """The single regular expression a matcher used to be: every phrasing in one
+    alternation, behind one word-start check and a lookahead on first letters."""
+    from cspo_archive.compare import _principles_engine as engine
+
+    parsed = [engine.Parser(phrasing).parse() for phrasing in phrasings]
+    letters = engine._union([firsts for _, firsts, _ in parsed])
+    start = r"(?=\w)" if letters is None else "(?=[" + re.escape("".join(sorted(letters))) + "])"
+    combined = "|".join(f"(?:{regex})" for regex, _, _ in parsed)
+    return re.compile(f"{engine.WORD_START}{start}(?:{combined})", re.IGNORECASE)
+
+
+def _reference_find(
+    pattern: re.Pattern[str], exclude: re.Pattern[str] | None, text: str
+) -> str | None:
+    """What the single-regex matcher found: the first match no exclusion overlaps."""
+    excluded = [m.span() for m in exclude.finditer(text)] if exclude is not None else []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start, end = match.span()
+        if not any(start < x_end and x_start < end for x_start, x_end in excluded):
+            return match.group(0)
+        position = start + 1
+    return None
+
+
+def _bundled_matchers() -> list[tuple[list[str], list[str]]]:
+    """(phrasings, exclusions) of every principle of the bundled taxonomy, then the markers."""
+    table = load_profile()["principles"]
+    entries = [*table["principle"], table["commitment_markers"]]
+    return [(entry["phrasings"], entry.get("exclude", [])) for entry in entries]
+
+
+_REFERENCES = [
+    (_reference(phrasings), _reference(exclude) if exclude else None)
+    for phrasings, exclude in _bundled_matchers()
+]
+#: The taxonomy's own words (and their stems' tails), so generated sentences match often.
+_TAXONOMY_WORDS = sorted(
+    {
+        word
+        for phrasings, exclude in _bundled_matchers()
+        for phrasing in [*phrasings, *exclude]
+        for word in re.findall(r"[A-Za-z]+", phrasing)
+    }
+)
+_SEPARATORS = [" ", " ", " ", ", ", "-", " - ", "\u2010", "'", "\u2019", "  ", "_", "; ", "\u2013"]
+#: Letters a regex ignoring case takes for others (dotted and dotless i, long s, Kelvin
+#: sign, the sigmas, micro sign and mu), and two plain ones.
+_ODD = "\u0130\u0131\u017f\u212a\u03c3\u03c2\u03a3\u00b5\u03bc\u00e92"
+_odd_letters = st.sampled_from(_ODD)
+_words = st.one_of(
+    st.sampled_from(_TAXONOMY_WORDS),
+    st.sampled_from(["ing", "ed", "s", "es", "ion", "ly", "the", "and", "of", "outer", "de"]),
+    st.sampled_from(_TAXONOMY_WORDS).map(str.upper),
+    st.sampled_from(_TAXONOMY_WORDS).map(str.title),
+    st.tuples(st.sampled_from(_TAXONOMY_WORDS), _odd_letters).map("".join),
+    st.sampled_from(_TAXONOMY_WORDS).map(lambda w: w.replace("s", "\u017f").replace("i", "\u0130")),
+)
+_sentences = st.lists(
+    st.tuples(_words, st.sampled_from(_SEPARATORS)).map("".join), min_size=1, max_size=14
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sentences)
+def test_matchers_agree_with_one_regex_per_matcher(sentence: str) -> None:
+    """Each matcher finds what the single alternation of its phrasings (and of its
+    exclusions) finds, when bound to the sentence itself (most phrasings left out)
+    and to a text that needs them all."""
+    from cspo_archive.compare._principles_engine import fold
+    from cspo_archive.compare.principles import _taxonomy
+
+    compiled = _taxonomy(None)
+    matchers = [*compiled.matchers, compiled.markers]
+    everything = fold(" ".join([*_TAXONOMY_WORDS, *_ODD]))
+    for matcher, (pattern, exclude) in zip(matchers, _REFERENCES, strict=True):
+        assert matcher is not None
+        expected = _reference_find(pattern, exclude, sentence)
+        bound = matcher.bind(fold(sentence), {})
+        assert (bound.find(sentence) if bound is not None else None) == expected, sentence
+        full = matcher.bind(everything, {})
+        assert full is not None
+        assert full.find(sentence) == expected, sentence
+
+
+def test_matchers_agree_on_the_bundled_sentences() -> None:
+    """On every sentence of the bundled publications, each matcher finds what the
+    single alternation of its phrasings finds."""
+    from cspo_archive.compare._principles_engine import fold
+    from cspo_archive.compare._sentences import split_sentences
+    from cspo_archive.compare.principles import _taxonomy
+
+    compiled = _taxonomy(None)
+    for snapshot_id in BUNDLED.values():
+        text = bundled_text(snapshot_id)
+        folded, seen = fold(text), dict[str, bool]()
+        bound = [m.bind(folded, seen) for m in [*compiled.matchers, compiled.markers] if m]
+        for sentence in split_sentences(text):
+            for matcher, (pattern, exclude) in zip(bound, _REFERENCES, strict=True):
+                found = matcher.find(sentence.text) if matcher is not None else None
+                assert found == _reference_find(pattern, exclude, sentence.text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from("abisk2'\u2019-\u2010?()|"), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_empty_word_check_is_the_regex_check(body: str, stem: bool) -> None:
+    """A word is refused as matching nothing exactly when its regex matches ''."""
+    from cspo_archive.compare import _principles_engine as engine
+
+    token = body + ("*" if stem else "")
+    parsed = engine._TOKEN.fullmatch(token)
+    if parsed is None or parsed.lastgroup != "word":
+        return
+    regex, pieces = engine.word_regex(token)
+    assert engine.may_be_empty(pieces) == (re.fullmatch(regex, "", re.IGNORECASE) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.characters(categories=["Lu", "Ll", "Lt", "Nd"]), min_size=1, max_size=4),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=30),
+    st.text(st.sampled_from("iIsSkK" + _ODD), max_size=6),
+)
+def test_folding_keeps_every_case_insensitive_match(literal: str, noise: str, odd: str) -> None:
+    """Whatever a regex ignoring case finds for a literal, the folded text holds
+    the folded literal (the test that leaves phrasings out is never wrong)."""
+    from cspo_archive.compare._principles_engine import fold
+
+    for text in (noise + literal.swapcase() + odd, odd + noise, noise + literal.upper()):
+        for candidate in (literal, odd or literal):
+            if re.search(re.escape(candidate), text, re.IGNORECASE):
+                assert fold(candidate) in fold(text), (candidate, text)
+            assert len(fold(text)) == len(text)
+
+
+def test_folding_is_the_regex_engines_case_equivalence() -> None:
+    """Two characters fold alike exactly when a regex ignoring case takes one for
+    the other (checked for every cased character and its variants)."""
+    import sys
+
+    from cspo_archive.compare._principles_engine import fold
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or char.lower() == char.upper():
+            continue
+        for other in {char.lower()[:1], char.upper()[:1], char.swapcase()[:1]}:
+            if re.fullmatch(re.escape(char), other, re.IGNORECASE) is not None:
+                assert fold(char) == fold(other), (char, other)
+
+
+def test_at_one_position_the_first_phrasing_gives_the_phrase() -> None:
+    """Where several phrasings match from the same word, the first listed gives the
+    quoted phrase; a later phrasing wins only by starting earlier."""
+    profile = small_profile(phrasings=["deter", "deter hostile acts", "hostile acts"])
+    hits = extract_principles("We deter hostile acts. Hostile acts we deter.", profile).hits
+    assert [hit.matches for hit in hits] == [("deter", "Hostile acts")]
+
+
+def test_exclusions_are_found_one_after_another_like_one_regex() -> None:
+    """Exclusion matches are found left to right, each search starting after the
+    previous match (as one regex's finditer does): a match that overlaps an earlier
+    one does not exclude anything."""
+    profile = small_profile(phrasings=["gamma"], exclude=["alpha beta", "beta gamma"])
+    assert [hit.matches for hit in extract_principles("alpha beta gamma.", profile).hits] == [
+        ("gamma",)
+    ]
+    assert extract_principles("beta gamma.", profile).hits == ()
