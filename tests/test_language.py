@@ -4,6 +4,9 @@ places, documents referred to, and the comparison of two releases."""
 from __future__ import annotations
 
 import math
+import re
+import subprocess
+import sys
 from typing import Any
 
 import attrs
@@ -13,6 +16,7 @@ from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
 from cspo_archive import Archive
+from cspo_archive.compare._language_phrases import YEAR_POST, YEAR_PRE, PhraseMatcher, alternation
 from cspo_archive.compare.language import (
     Language,
     LanguageChange,
@@ -529,3 +533,102 @@ def test_compare_any_two_texts(old_text: str, new_text: str) -> None:
         else:
             assert shift.direction == "less"
             assert shift.new_per_1000 <= shift.old_per_1000
+
+
+# --- phrase lists without one large regular expression ----------------------------------
+
+# Pieces of text around the phrases: separators, punctuation, letters, digits, a year.
+text_pieces = st.sampled_from(
+    [" ", "  ", "-", "\u2010", "\u2011", "\t", "\n", ".", ",", "x", "_", "9", "é", "(", "2021 "]
+)
+
+
+phrase_lists = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                *("Gen", "Gen.", "Lt Gen.", "Lt. Gen.", "Air Vice-Marshal", "Air Vice", "(US)"),
+                *("Vice", "d'Or", "Marshal", "x", "2021", "Lt.-Gen.", "Lt"),
+            ]
+        ),
+        st.text(st.sampled_from("GLtVen.(x"), min_size=1, max_size=4),
+    ),
+    max_size=6,
+)
+# Phrases made only of separators: empty alternatives (rare in the draws).
+separator_only = st.sampled_from([(), (), (), (), ("-",), (" - ", "\u2010")])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    phrase_lists,
+    separator_only,
+    st.data(),
+    st.sampled_from([r"\w\-.", r"\w\-"]),
+    st.booleans(),
+)
+def test_phrase_matcher_finds_what_the_alternation_finds(
+    listed: list[str],
+    separators: tuple[str, ...],
+    data: st.DataObject,
+    not_before: str,
+    years: bool,
+) -> None:
+    """The phrase matcher's matches are those of the regular expression it stands for.
+
+    That is the alternation of the phrases (longest first, white space and hyphens
+    interchangeable), after a look-behind and before ``(?![\\w\\-])``, with a year
+    before or after when asked; an empty list or one of only separators finds nothing.
+    """
+    phrases = [*listed, *separators]
+    # The text: the phrases themselves (some with their separators changed, some with
+    # a year) and pieces.
+    variants = [
+        *phrases,
+        *(p.replace(" ", "-").replace("-", " \u2011") for p in phrases),
+        *(f"2021 {p}" for p in phrases),
+        *(f"{p} 1999" for p in phrases),
+    ]
+    pieces = st.one_of(st.sampled_from(variants), text_pieces) if phrases else text_pieces
+    text = "".join(data.draw(st.lists(pieces, max_size=12)))
+    alt = alternation(phrases)
+    core = rf"(?P<pre>{YEAR_PRE})?(?P<core>{alt})(?P<post>{YEAR_POST})?" if years else alt
+    matcher = PhraseMatcher(phrases, not_before, years=years)
+    assert bool(matcher) == bool(alt)
+    if not alt:
+        return
+    regex = re.compile(rf"(?<![{not_before}])(?:{core})(?![\w\-])")
+    expected = [
+        (m.start(), m.end(), *((m.start("core"), m.end("core")) if years else m.span()))
+        for m in regex.finditer(text)
+    ]
+    assert list(matcher.finditer(text)) == expected
+
+
+def test_phrase_matcher_examples() -> None:
+    """Separators are interchangeable, the longest phrase wins, a year belongs to a name."""
+    ranks = PhraseMatcher(["Gen.", "Lt Gen.", "Air Vice-Marshal"], r"\w\-.")
+    text = "Lt-Gen. Burt met Air Vice  Marshal Smyth and Gen. Whiting, not xGen. or Gen.-x."
+    assert [text[s:e] for s, e, _, _ in ranks.finditer(text)] == [
+        "Lt-Gen.",
+        "Air Vice  Marshal",
+        "Gen.",
+    ]
+    documents = PhraseMatcher(["Integrated Review"], r"\w\-", years=True)
+    text = "the 2021 Integrated Review and Integrated Review 2023x"
+    assert [(text[s:e], text[c:d]) for s, e, c, d in documents.finditer(text)] == [
+        ("2021 Integrated Review", "Integrated Review"),
+        ("Integrated Review", "Integrated Review"),
+    ]
+
+
+def test_import_compiles_no_regular_expressions() -> None:
+    """Importing the module compiles nothing: patterns and the profile wait for first use."""
+    code = (
+        "import cspo_archive.compare.language as m\n"
+        "assert m._rx.cache_info().currsize == 0\n"
+        "assert m._compile.cache_info().currsize == 0\n"
+        "m.analyse_language('General Robert Smith, Commander Space Command, said so.')\n"
+        "assert m._rx.cache_info().currsize == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -59,12 +59,22 @@ Documents
     The variants of each document in ``[language.references]``, matched
     case-sensitively on whole words; a year just before or after is included.
 
+Cost
+    Importing the module compiles nothing: the regular expressions are compiled
+    together on first use (:func:`_rx`) and a profile once (cached). The lists of
+    ranks, titles, places and documents are found by
+    :class:`~cspo_archive.compare._language_phrases.PhraseMatcher` (the same
+    matches as one regular-expression alternation, without compiling it); each
+    text is tokenised once, and the lexicons are matched only at the words that
+    can start one of their entries.
+
 Nothing here raises on any input text.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -74,6 +84,7 @@ from typing import Any
 
 from attrs import frozen
 
+from cspo_archive.compare._language_phrases import PhraseMatcher, separator_re
 from cspo_archive.compare._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import ArchiveFormatError
 
@@ -261,21 +272,76 @@ def _per_1000(count: float, total: int) -> float:
     return count * 1000.0 / total if total > 0 else 0.0
 
 
-def _xlnx(observed: int, expected: float) -> float:
-    return observed * math.log(observed / expected) if observed > 0 and expected > 0 else 0.0
-
-
 def _check_counts(name: str, counts: Mapping[str, int], total: int) -> None:
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
         msg = f"{name}_total must be a non-negative int (got {total!r})"
         raise ValueError(msg)
     for term, count in counts.items():
+        if type(count) is int and 0 <= count <= total:
+            continue
         if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= total:
             msg = (
                 f"{name}_counts[{term!r}] must be an int between 0 and {name}_total={total} "
                 f"(got {count!r})"
             )
             raise ValueError(msg)
+
+
+# A shift before it becomes a record: (-G², -|log ratio|, term, a, b, G², log ratio,
+# G² unrounded); the first three are the sort key (rounded, as reported); the
+# significance is read from the unrounded G².
+_Row = tuple[float, float, str, int, int, float, float, float]
+
+
+def _shift_rows(
+    old_counts: Mapping[str, int],
+    new_counts: Mapping[str, int],
+    old_total: int,
+    new_total: int,
+) -> list[_Row]:
+    """Every shifted term as a :data:`_Row`, in the order :func:`keyness` reports them."""
+    _check_counts("old", old_counts, old_total)
+    _check_counts("new", new_counts, new_total)
+    both = old_total + new_total
+    old_norm = max(old_total, 1)
+    new_norm = max(new_total, 1)
+    log = math.log
+    log2 = math.log2
+    rows: list[_Row] = []
+    for term in set(old_counts) | set(new_counts):
+        a = old_counts.get(term, 0)
+        b = new_counts.get(term, 0)
+        if a * new_total == b * old_total or a + b == 0:
+            continue
+        expected_old = old_total * (a + b) / both
+        expected_new = new_total * (a + b) / both
+        # a·ln(a/E1) + b·ln(b/E2), a zero count (or expectation) adding nothing
+        sum_old = a * log(a / expected_old) if a > 0 and expected_old > 0 else 0.0
+        sum_new = b * log(b / expected_new) if b > 0 and expected_new > 0 else 0.0
+        exact_g2 = max(0.0, 2.0 * (sum_old + sum_new))
+        g2 = round(exact_g2, _DIGITS)
+        ratio = (b or ZERO_CORRECTION) / new_norm / ((a or ZERO_CORRECTION) / old_norm)
+        log_ratio = round(log2(ratio), _DIGITS)
+        rows.append((-g2, -abs(log_ratio), term, a, b, g2, log_ratio, exact_g2))
+    rows.sort()
+    return rows
+
+
+def _term_shift(row: _Row, old_total: int, new_total: int) -> TermShift:
+    _g, _l, term, a, b, g2, log_ratio, exact_g2 = row
+    old_rate = a / old_total if old_total else 0.0
+    new_rate = b / new_total if new_total else 0.0
+    return TermShift(
+        term=term,
+        old_count=a,
+        new_count=b,
+        old_per_1000=round(_per_1000(a, old_total), _DIGITS),
+        new_per_1000=round(_per_1000(b, new_total), _DIGITS),
+        g2=g2,
+        log_ratio=log_ratio,
+        direction="more" if new_rate > old_rate else "less",
+        significance=("p<0.01" if exact_g2 >= G2_P01 else "p<0.05" if exact_g2 >= G2_P05 else "ns"),
+    )
 
 
 def keyness(
@@ -291,41 +357,8 @@ def keyness(
     did not shift. Raises :class:`ValueError` if a count is negative or larger
     than its total.
     """
-    _check_counts("old", old_counts, old_total)
-    _check_counts("new", new_counts, new_total)
-    both = old_total + new_total
-    shifts: list[TermShift] = []
-    for term in set(old_counts) | set(new_counts):
-        a = old_counts.get(term, 0)
-        b = new_counts.get(term, 0)
-        if a * new_total == b * old_total or a + b == 0:
-            continue
-        expected_old = old_total * (a + b) / both
-        expected_new = new_total * (a + b) / both
-        g2 = max(0.0, 2.0 * (_xlnx(a, expected_old) + _xlnx(b, expected_new)))
-        ratio = (
-            (b or ZERO_CORRECTION)
-            / max(new_total, 1)
-            / ((a or ZERO_CORRECTION) / max(old_total, 1))
-        )
-        old_rate = a / old_total if old_total else 0.0
-        new_rate = b / new_total if new_total else 0.0
-        significance = "p<0.01" if g2 >= G2_P01 else "p<0.05" if g2 >= G2_P05 else "ns"
-        shifts.append(
-            TermShift(
-                term=term,
-                old_count=a,
-                new_count=b,
-                old_per_1000=round(_per_1000(a, old_total), _DIGITS),
-                new_per_1000=round(_per_1000(b, new_total), _DIGITS),
-                g2=round(g2, _DIGITS),
-                log_ratio=round(math.log2(ratio), _DIGITS),
-                direction="more" if new_rate > old_rate else "less",
-                significance=significance,
-            )
-        )
-    shifts.sort(key=lambda s: (-s.g2, -abs(s.log_ratio), s.term))
-    return shifts
+    rows = _shift_rows(old_counts, new_counts, old_total, new_total)
+    return [_term_shift(row, old_total, new_total) for row in rows]
 
 
 # --- the compiled profile --------------------------------------------------------------
@@ -333,30 +366,107 @@ def keyness(
 _PatternTokens = tuple[tuple[str, bool], ...]  # (text, is_prefix) per token
 
 
-@frozen
 class _Lexicon:
     """Entries of one category, compiled: (pattern tokens, entry) longest first."""
 
-    name: str
-    entries: tuple[tuple[_PatternTokens, str], ...]
+    __slots__ = ("entries", "name")
+
+    def __init__(self, name: str, entries: tuple[tuple[_PatternTokens, str], ...]) -> None:
+        self.name = name
+        self.entries = entries
 
 
-@frozen
+class _LexiconIndex:
+    """Where the entries of all lexicons can start: by a word's text, or by a prefix.
+
+    :meth:`candidates` gives, for one word, the patterns of each lexicon whose
+    first token matches it, in the lexicon's order (longest entry first).
+    """
+
+    __slots__ = ("exact", "prefix_heads", "prefix_lengths", "prefixes")
+
+    def __init__(self, lexicons: Sequence[_Lexicon]) -> None:
+        self.exact: dict[str, list[tuple[int, int, _PatternTokens]]] = {}
+        self.prefixes: dict[str, list[tuple[int, int, _PatternTokens]]] = {}
+        for number, lexicon in enumerate(lexicons):
+            for order, (pattern, _entry) in enumerate(lexicon.entries):
+                text, prefix = pattern[0]
+                table = self.prefixes if prefix else self.exact
+                table.setdefault(text, []).append((number, order, pattern))
+        self.prefix_lengths = tuple(sorted({len(text) for text in self.prefixes}))
+        # The shortest prefix length's worth of each prefix: a word that does not
+        # begin with one of these begins with no prefix at all.
+        shortest = self.prefix_lengths[0] if self.prefix_lengths else 0
+        self.prefix_heads = frozenset(text[:shortest] for text in self.prefixes)
+
+    def candidates(self, word: str) -> dict[int, list[_PatternTokens]]:
+        hits = list(self.exact.get(word, ()))
+        if word[: self.prefix_lengths[0] if self.prefix_lengths else 0] in self.prefix_heads:
+            for length in self.prefix_lengths:
+                if length > len(word):
+                    break
+                hits.extend(self.prefixes.get(word[:length], ()))
+        if not hits:
+            return {}
+        hits.sort(key=lambda hit: (hit[0], hit[1]))
+        found: dict[int, list[_PatternTokens]] = {}
+        for number, _order, pattern in hits:
+            found.setdefault(number, []).append(pattern)
+        return found
+
+
 class _Compiled:
-    stopwords: frozenset[str]
-    tone: tuple[_Lexicon, ...]
-    modality: tuple[_Lexicon, ...]
-    prefix_re: re.Pattern[str] | None
-    prefix_kind: Mapping[str, tuple[str, str]]  # normalised prefix -> (kind, canonical)
-    title_heads: frozenset[str]
-    not_name: frozenset[str]
-    nicknames: Mapping[str, frozenset[str]]
-    gazetteer_re: re.Pattern[str] | None
-    place_prefixes: frozenset[str]
-    place_heads: frozenset[str]
-    not_place: frozenset[str]
-    reference_re: re.Pattern[str] | None
-    reference_names: Mapping[str, str]
+    __slots__ = (
+        "gazetteer_re",
+        "lexicon_index",
+        "modality",
+        "nicknames",
+        "not_name",
+        "not_place",
+        "place_heads",
+        "place_prefixes",
+        "prefix_kind",
+        "prefix_re",
+        "reference_names",
+        "reference_re",
+        "stopwords",
+        "title_heads",
+        "tone",
+    )
+
+    def __init__(
+        self,
+        *,
+        stopwords: frozenset[str],
+        tone: tuple[_Lexicon, ...],
+        modality: tuple[_Lexicon, ...],
+        prefix_re: PhraseMatcher | None,
+        prefix_kind: Mapping[str, tuple[str, str]],  # normalised prefix -> (kind, canonical)
+        title_heads: frozenset[str],
+        not_name: frozenset[str],
+        nicknames: Mapping[str, frozenset[str]],
+        gazetteer_re: PhraseMatcher | None,
+        place_prefixes: frozenset[str],
+        place_heads: frozenset[str],
+        not_place: frozenset[str],
+        reference_re: PhraseMatcher | None,
+        reference_names: Mapping[str, str],
+    ) -> None:
+        self.stopwords = stopwords
+        self.tone = tone
+        self.modality = modality
+        self.lexicon_index = _LexiconIndex([*tone, *modality])
+        self.prefix_re = prefix_re
+        self.prefix_kind = prefix_kind
+        self.title_heads = title_heads
+        self.not_name = not_name
+        self.nicknames = nicknames
+        self.gazetteer_re = gazetteer_re
+        self.place_prefixes = place_prefixes
+        self.place_heads = place_heads
+        self.not_place = not_place
+        self.reference_re = reference_re
+        self.reference_names = reference_names
 
 
 def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -390,24 +500,20 @@ def _pattern(entry: str) -> _PatternTokens:
 
 
 def _lexicon(name: str, entries: Iterable[str]) -> _Lexicon:
-    compiled = {(_pattern(e), e) for e in entries if _pattern(e)}
+    compiled = {(pattern, e) for e in entries if (pattern := _pattern(e))}
     ordered = sorted(compiled, key=lambda pe: (-len(pe[0]), pe[1]))
     return _Lexicon(name, tuple(ordered))
 
 
-def _flexible(phrase: str) -> str:
-    """A regex for *phrase* in which runs of spaces and hyphens are interchangeable."""
-    parts = [re.escape(p) for p in re.split(r"[\s\-\u2010\u2011]+", phrase.strip()) if p]
-    return r"[\s\-\u2010\u2011]+".join(parts)
-
-
-def _alternation(phrases: Iterable[str]) -> str:
-    unique = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "|".join(_flexible(p) for p in unique if p.strip())
-
-
 def _key(text: str) -> str:
-    return " ".join(re.split(r"[\s\-\u2010\u2011]+", text.strip())).casefold()
+    return " ".join(separator_re().split(text.strip())).casefold()
+
+
+def _matcher(
+    phrases: Iterable[str], not_before: str, *, years: bool = False
+) -> PhraseMatcher | None:
+    matcher = PhraseMatcher(phrases, not_before, years=years)
+    return matcher if matcher else None
 
 
 @functools.lru_cache(maxsize=16)
@@ -444,21 +550,22 @@ def _compile(serialised: str) -> _Compiled:
         for v in [canonical, *(variants if isinstance(variants, list) else [])]
     ]
     written += list(ranks.get("honorifics", [])) + list(ranks.get("civilian", []))
-    alternation = _alternation(w for w in written if isinstance(w, str))
-    prefix_re = re.compile(rf"(?<![\w\-.])(?:{alternation})(?![\w\-])") if alternation else None
+    prefix_re = _matcher((w for w in written if isinstance(w, str)), r"\w\-.")
     nicknames = {
         _norm_word(k): frozenset(_norm_word(v) for v in _words(vs, f"nicknames.{k}"))
         for k, vs in _table(ranks, "nicknames", "language.ranks").items()
     }
     places = _table(data, "places", where)
     gazetteer = _words_list(places.get("gazetteer", []))
-    gazetteer_alt = _alternation(gazetteer)
+    gazetteer_re = _matcher(gazetteer, r"\w\-")
     refs = _table(data, "references", where)
     reference_names: dict[str, str] = {}
     for canonical, variants in refs.items():
         for variant in [*_words_list(variants)]:
             reference_names.setdefault(_key(variant), canonical)
-    reference_alt = _alternation(v for vs in refs.values() for v in _words_list(vs))
+    reference_re = _matcher(
+        (v for vs in refs.values() for v in _words_list(vs)), r"\w\-", years=True
+    )
     return _Compiled(
         stopwords=stopwords,
         tone=tone,
@@ -470,18 +577,11 @@ def _compile(serialised: str) -> _Compiled:
         ),
         not_name=frozenset(_words(ranks.get("not_name_words", []), "not_name_words")),
         nicknames=nicknames,
-        gazetteer_re=re.compile(rf"(?<![\w\-])(?:{gazetteer_alt})(?![\w\-])")
-        if gazetteer_alt
-        else None,
+        gazetteer_re=gazetteer_re,
         place_prefixes=frozenset(_words(places.get("prefixes", []), "places.prefixes")),
         place_heads=frozenset(_words(places.get("place_heads", []), "places.place_heads")),
         not_place=frozenset(_words(places.get("not_place_words", []), "places.not_place_words")),
-        reference_re=re.compile(
-            rf"(?<![\w\-])(?P<pre>(?:19|20)\d\d\s+)?(?P<core>{reference_alt})"
-            rf"(?P<post>\s+(?:19|20)\d\d)?(?![\w\-])"
-        )
-        if reference_alt
-        else None,
+        reference_re=reference_re,
         reference_names=reference_names,
     )
 
@@ -513,86 +613,9 @@ def _default_compiled() -> _Compiled:
     return _compiled(load_profile())
 
 
-# --- words -----------------------------------------------------------------------------
+# --- regular expressions ------------------------------------------------------------------
 
 _LETTER = r"[^\W\d_]"
-_WORD_RE = re.compile(
-    rf"(?:{_LETTER}\.){{2,}}"  # U.S., U.K., e.g.
-    rf"|[^\W_](?:[\w]|['\u2019](?=[^\W_])|[\-\u2010\u2011](?=[^\W_]))*"
-)
-_HAS_LETTER = re.compile(_LETTER)
-_POSSESSIVE = re.compile(r"'s$")
-
-
-@frozen
-class _Token:
-    word: str  # normalised
-    raw: str
-    start: int  # offset in the sentence
-    end: int
-    joined: bool  # only white space since the previous word of the sentence
-
-
-def _tokens(sentence: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end: int | None = None
-    for match in _WORD_RE.finditer(sentence):
-        raw = match.group()
-        gap_clean = previous_end is not None and not sentence[previous_end : match.start()].strip()
-        previous_end = match.end()
-        if not _HAS_LETTER.search(raw):
-            tokens.append(_Token("", raw, match.start(), match.end(), gap_clean))
-            continue
-        word = _POSSESSIVE.sub("", _norm_word(raw).replace("\u2010", "-").replace("\u2011", "-"))
-        tokens.append(_Token(word, raw, match.start(), match.end(), gap_clean))
-    return tokens
-
-
-# --- lexicon matching ----------------------------------------------------------------
-
-
-def _token_matches(word: str, pattern: tuple[str, bool]) -> bool:
-    text, prefix = pattern
-    return word.startswith(text) if prefix else word == text
-
-
-def _candidates(lexicon: _Lexicon, word: str) -> list[tuple[_PatternTokens, str]]:
-    """The entries whose first token can match *word*, longest first."""
-    return [entry for entry in lexicon.entries if _token_matches(word, entry[0][0])]
-
-
-def _count_lexicon(lexicon: _Lexicon, sentences: Sequence[list[_Token]]) -> Counter[str]:
-    """Matched surface terms and counts (longest entry first, words used once)."""
-    found: Counter[str] = Counter()
-    cache: dict[str, list[tuple[_PatternTokens, str]]] = {}
-    for tokens in sentences:
-        i = 0
-        while i < len(tokens):
-            step = 1
-            word = tokens[i].word
-            if word:
-                if word not in cache:
-                    cache[word] = _candidates(lexicon, word)
-                for pattern, _entry in cache[word]:
-                    n = len(pattern)
-                    window = tokens[i : i + n]
-                    if len(window) == n and all(
-                        t.word and t.joined and _token_matches(t.word, p)
-                        for t, p in zip(window[1:], pattern[1:], strict=True)
-                    ):
-                        found[" ".join(t.word for t in window)] += 1
-                        step = n
-                        break
-            i += step
-    return found
-
-
-def _is_month_may(token: _Token, index: int) -> bool:
-    return token.raw == "May" and index > 0
-
-
-# --- people ----------------------------------------------------------------------------
-
 _UP = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _LOW = r"[a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f]"
 _NAME_WORD = (
@@ -601,34 +624,184 @@ _NAME_WORD = (
 )
 _PARTICLE = r"(?:de|du|da|di|van|von|der|den|la|le|del|dos|bin|al)"
 _SUFFIX = r"(?:Jr\.?|Sr\.?|II|III|IV)"
-_NAME_RE = re.compile(
-    rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,4}}"
-    rf"(?:,?[ \t]+{_SUFFIX}(?![\w]))?(?![\w\-])"
-)
-_NAME_ANYWHERE = re.compile(rf"(?<![\w\-.'\u2019])(?:{_NAME_RE.pattern})")
-_FULL_WORD = re.compile(rf"{_UP}{_LOW}")
-_INITIAL = re.compile(rf"{_UP}\.")
-_TITLE_AFTER = re.compile(
-    r"(?:[ \t]+[A-Z]{2,6}(?![\w\-.]))*"  # post-nominals: MP, AO, CSC, OBE
-    r"\s*,\s+([^,:;()\[\]\"\u201c\u201d]{2,160}?)"
-    r"(?=\s*(?:[,:;()]|$)|\s+(?:said|says|added|stated|told|noted)\b)"
-)
 _CONNECTORS = frozenset({"of", "for", "the", "and", "de", "du", "des"})
-_CAP_TOKEN = re.compile(r"^[A-Z\u00c0-\u00de][\w'\u2019.\-]*$")
-_SAID = re.compile(r"\s*(?:,\s*)?(?:said|says|added|stated|noted|explained|commented)\b|\s*:")
 
 
-@frozen
+class _Regexes:
+    """The module's regular expressions, compiled together on first use (:func:`_rx`)."""
+
+    __slots__ = (
+        "cap_token",
+        "full_word",
+        "has_letter",
+        "initial",
+        "name",
+        "name_start",
+        "non_space",
+        "particle",
+        "place_after",
+        "possessive_s",
+        "space_run",
+        "suffix",
+        "tab_gap",
+        "title_after",
+        "word",
+    )
+
+    def __init__(self) -> None:
+        self.word = re.compile(
+            rf"(?:{_LETTER}\.){{2,}}"  # U.S., U.K., e.g.
+            rf"|[^\W_](?:[\w]|['\u2019](?=[^\W_])|[\-\u2010\u2011](?=[^\W_]))*"
+        )
+        self.has_letter = re.compile(_LETTER)
+        self.name = re.compile(
+            rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,4}}"
+            rf"(?:,?[ \t]+{_SUFFIX}(?![\w]))?(?![\w\-])"
+        )
+        # Where a name found anywhere may start (then matched with ``name``).
+        self.name_start = re.compile(rf"(?<![\w\-.'\u2019]){_UP}")
+        self.full_word = re.compile(rf"{_UP}{_LOW}")
+        self.initial = re.compile(rf"{_UP}\.")
+        self.particle = re.compile(_PARTICLE)
+        self.suffix = re.compile(_SUFFIX)
+        self.title_after = re.compile(
+            r"(?:[ \t]+[A-Z]{2,6}(?![\w\-.]))*"  # post-nominals: MP, AO, CSC, OBE
+            r"\s*,\s+([^,:;()\[\]\"\u201c\u201d]{2,160}?)"
+            r"(?=\s*(?:[,:;()]|$)|\s+(?:said|says|added|stated|told|noted)\b)"
+        )
+        self.cap_token = re.compile(r"^[A-Z\u00c0-\u00de][\w'\u2019.\-]*$")
+        self.place_after = re.compile(
+            r"(?<![\w\-])(?:[Ii]n|[Aa]t|[Nn]ear)[ \t]+"
+            r"([A-Z\u00c0-\u00de][\w'\u2019\-]*(?:[ \t]+[A-Z\u00c0-\u00de][\w'\u2019\-]*){0,4})"
+        )
+        self.possessive_s = re.compile(r"['\u2019]s$")
+        self.space_run = re.compile(r"\s+")
+        self.non_space = re.compile(r"\S+")
+        self.tab_gap = re.compile(r"[ \t]+")
+
+
+@functools.cache
+def _rx() -> _Regexes:
+    return _Regexes()
+
+
+# --- words -----------------------------------------------------------------------------
+
+
+def _sentence_words(
+    sentence: str, rx: _Regexes, normalised: dict[str, str]
+) -> tuple[list[str], list[str], list[bool]]:
+    """The words of one sentence: normalised (``""`` for a number), as written, and
+    whether only white space stands between each and the previous word.
+
+    *normalised* caches the normalised form of each word as written.
+    """
+    words: list[str] = []
+    raws: list[str] = []
+    joined: list[bool] = []
+    previous_end = -1
+    for match in rx.word.finditer(sentence):
+        start, end = match.span()
+        raw = sentence[start:end]
+        joined.append(
+            previous_end >= 0
+            and (previous_end == start or not sentence[previous_end:start].strip())
+        )
+        previous_end = end
+        raws.append(raw)
+        word = normalised.get(raw)
+        if word is None:
+            if rx.has_letter.search(raw):
+                word = _norm_word(raw).replace("\u2010", "-").replace("\u2011", "-")
+                word = word.removesuffix("'s")
+            else:
+                word = ""
+            normalised[raw] = word
+        words.append(word)
+    return words, raws, joined
+
+
+# --- lexicon matching ----------------------------------------------------------------
+
+
+def _count_lexicons(
+    compiled: _Compiled, words: Sequence[str], modal_words: Sequence[str], joined: Sequence[bool]
+) -> list[Counter[str]]:
+    """Matched surface terms and counts of each lexicon, tone first, then modality.
+
+    ``words``/``joined`` are the words of the whole text, sentence after sentence
+    (the first word of a sentence is never joined, so no entry spans two
+    sentences); ``modal_words`` the same with "May" the month blanked out. In each
+    lexicon the longest entry matching at a word wins and its words are used up.
+    """
+    index = compiled.lexicon_index
+    n_tone = len(compiled.tone)
+    n_all = n_tone + len(compiled.modality)
+    positions: list[list[int]] = [[] for _ in range(n_all)]
+    candidates: dict[str, dict[int, list[_PatternTokens]]] = {}
+    for i, word in enumerate(words):
+        if not word:
+            continue
+        found = candidates.get(word)
+        if found is None:
+            found = candidates[word] = index.candidates(word)
+        blank_modal = not modal_words[i]
+        for number in found:
+            if blank_modal and number >= n_tone:
+                continue
+            positions[number].append(i)
+    counters: list[Counter[str]] = []
+    size = len(words)
+    for number in range(n_all):
+        seq = words if number < n_tone else modal_words
+        counter: Counter[str] = Counter()
+        taken = 0
+        for i in positions[number]:
+            if i < taken:
+                continue
+            for pattern in candidates[seq[i]][number]:
+                n = len(pattern)
+                if n > 1:
+                    if i + n > size:
+                        continue
+                    ok = True
+                    for k in range(1, n):
+                        word = seq[i + k]
+                        text, prefix = pattern[k]
+                        if not (
+                            word
+                            and joined[i + k]
+                            and (word.startswith(text) if prefix else word == text)
+                        ):
+                            ok = False
+                            break
+                    if not ok:
+                        continue
+                counter[" ".join(seq[i : i + n])] += 1
+                taken = i + n
+                break
+        counters.append(counter)
+    return counters
+
+
+# --- people ----------------------------------------------------------------------------
+
+
 class _Found:
-    name: str
-    rank: str | None
-    title: str | None
-    start: int
-    end: int
+    """A person found in one sentence: name, rank and title as written, and the span."""
+
+    __slots__ = ("end", "name", "rank", "start", "title")
+
+    def __init__(self, name: str, rank: str | None, title: str | None, start: int, end: int):
+        self.name = name
+        self.rank = rank
+        self.title = title
+        self.start = start
+        self.end = end
 
 
 def _clean_title(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip().rstrip(".").strip()
+    return _rx().space_run.sub(" ", title).strip().rstrip(".").strip()
 
 
 def _title_ok(title: str, heads: frozenset[str]) -> bool:
@@ -641,26 +814,28 @@ def _title_ok(title: str, heads: frozenset[str]) -> bool:
 
 def _name_tokens(name: str, compiled: _Compiled) -> list[str]:
     """The leading valid words of a matched name (suffixes kept, possessive dropped)."""
+    rx = _rx()
     words = name.replace(",", " ").split()
     kept: list[str] = []
     for word in words:
-        bare = re.sub(r"['\u2019]s$", "", word)
+        bare = rx.possessive_s.sub("", word)
         if bare in compiled.not_name or _norm_word(bare) in compiled.title_heads:
             break
         kept.append(bare)
         if bare != word:  # a possessive ends the name
             break
-    while kept and (_INITIAL.fullmatch(kept[-1]) or re.fullmatch(_PARTICLE, kept[-1])):
+    while kept and (rx.initial.fullmatch(kept[-1]) or rx.particle.fullmatch(kept[-1])):
         kept.pop()
     return kept
 
 
 def _full_words(tokens: Sequence[str]) -> int:
-    return sum(1 for t in tokens if _FULL_WORD.match(t) and not re.fullmatch(_SUFFIX, t))
+    rx = _rx()
+    return sum(1 for t in tokens if rx.full_word.match(t) and not rx.suffix.fullmatch(t))
 
 
 def _title_after(sentence: str, end: int, compiled: _Compiled) -> str | None:
-    match = _TITLE_AFTER.match(sentence, end)
+    match = _rx().title_after.match(sentence, end)
     if match is None:
         return None
     title = _clean_title(match.group(1))
@@ -673,9 +848,10 @@ def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
     if before.endswith(","):
         before = before[:-1].rstrip()
     words = before.split()[-10:]
+    cap_token = _rx().cap_token
     taken: list[str] = []
     for word in reversed(words):
-        if word.lower() in _CONNECTORS or (_CAP_TOKEN.match(word) and not word.endswith(",")):
+        if word.lower() in _CONNECTORS or (cap_token.match(word) and not word.endswith(",")):
             taken.append(word)
         else:
             break
@@ -688,9 +864,10 @@ def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
 
 def _modifiers_before(sentence: str, start: int, compiled: _Compiled) -> list[str]:
     """Capitalised words just before a title ("Defence" in "Defence Secretary")."""
+    cap_token = _rx().cap_token
     taken: list[str] = []
     for word in reversed(sentence[:start].split()[-4:]):
-        if not _CAP_TOKEN.match(word) or word.endswith((",", ".", ":", ";")):
+        if not cap_token.match(word) or word.endswith((",", ".", ":", ";")):
             break
         taken.append(word)
     taken.reverse()
@@ -699,17 +876,21 @@ def _modifiers_before(sentence: str, start: int, compiled: _Compiled) -> list[st
     return taken
 
 
-def _civilian(sentence: str, match: re.Match[str], compiled: _Compiled) -> _Found | None:
-    """``Minister for Defence Richard Marles``: the title runs on, the name ends it."""
-    spans = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", sentence[match.end() :])]
+def _civilian(sentence: str, start: int, end: int, compiled: _Compiled) -> _Found | None:
+    """``Minister for Defence Richard Marles``: the title runs on, the name ends it.
+
+    The title (``Minister``) stands at ``sentence[start:end]``.
+    """
+    rx = _rx()
+    spans = [(m.group(), m.start(), m.end()) for m in rx.non_space.finditer(sentence[end:])]
     run: list[tuple[str, int, int]] = []
     for word, s, _e in spans[:12]:
-        bare = word if _INITIAL.fullmatch(word) else word.rstrip(',;:.)\u201d"')
-        if bare.lower() in _CONNECTORS or bare.lower() == "state" or _CAP_TOKEN.match(bare):
-            run.append((bare, s + match.end(), s + match.end() + len(bare)))
+        bare = word if rx.initial.fullmatch(word) else word.rstrip(',;:.)\u201d"')
+        if bare.lower() in _CONNECTORS or bare.lower() == "state" or rx.cap_token.match(bare):
+            run.append((bare, s + end, s + end + len(bare)))
         else:
             break
-        if bare != word and not _INITIAL.fullmatch(word):
+        if bare != word and not rx.initial.fullmatch(word):
             break
     # The name is the longest trailing run of name words.
     name_part: list[tuple[str, int, int]] = []
@@ -719,7 +900,8 @@ def _civilian(sentence: str, match: re.Match[str], compiled: _Compiled) -> _Foun
             word not in compiled.not_name
             and _norm_word(word) not in compiled.title_heads
             and word.lower() not in _CONNECTORS
-            and (_NAME_WORD_FULL.fullmatch(word) or re.fullmatch(_SUFFIX, word))
+            # one name word: ``name`` needs a space or tab to match more than one
+            and (rx.name.fullmatch(word) or rx.suffix.fullmatch(word))
         )
         if not ok:
             break
@@ -728,51 +910,62 @@ def _civilian(sentence: str, match: re.Match[str], compiled: _Compiled) -> _Foun
     if _full_words([w for w, _, _ in name_part]) < 2 or len(name_part) > 5:
         return None
     title_words = [w for w, _, _ in run[: len(run) - len(name_part)]]
-    pre_words = _modifiers_before(sentence, match.start(), compiled)
-    title = _clean_title(" ".join([*pre_words, match.group(), *title_words]))
-    return _Found(
-        " ".join(w for w, _, _ in name_part), None, title, match.start(), name_part[-1][2]
-    )
+    pre_words = _modifiers_before(sentence, start, compiled)
+    title = _clean_title(" ".join([*pre_words, sentence[start:end], *title_words]))
+    return _Found(" ".join(w for w, _, _ in name_part), None, title, start, name_part[-1][2])
 
 
-_NAME_WORD_FULL = re.compile(rf"{_NAME_WORD}")
+def _names_anywhere(sentence: str, rx: _Regexes) -> Iterator[re.Match[str]]:
+    """Names wherever they start (not inside a word), left to right, not overlapping."""
+    taken = 0
+    for start in rx.name_start.finditer(sentence):
+        if start.start() < taken:
+            continue
+        match = rx.name.match(sentence, start.start())
+        if match is not None:
+            taken = match.end()
+            yield match
 
 
 def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
+    rx = _rx()
     found: list[_Found] = []
     taken_until = -1
     if compiled.prefix_re is not None:
-        for match in compiled.prefix_re.finditer(sentence):
-            if match.start() < taken_until:
+        for prefix_start, prefix_end, _core_start, _core_end in compiled.prefix_re.finditer(
+            sentence
+        ):
+            if prefix_start < taken_until:
                 continue
-            kind = compiled.prefix_kind.get(_key(match.group()), ("rank", ""))[0]
+            prefix = sentence[prefix_start:prefix_end]
+            kind = compiled.prefix_kind.get(_key(prefix), ("rank", ""))[0]
             if kind == "title":
-                person = _civilian(sentence, match, compiled)
+                person = _civilian(sentence, prefix_start, prefix_end, compiled)
                 if person is not None:
                     found.append(person)
                     taken_until = person.end
                 continue
-            gap = re.match(r"[ \t]+", sentence[match.end() :])
+            gap = rx.tab_gap.match(sentence, prefix_end)
             if gap is None:
                 continue
-            name_match = _NAME_RE.match(sentence, match.end() + gap.end())
+            name_match = rx.name.match(sentence, gap.end())
             if name_match is None:
                 continue
             tokens = _name_tokens(name_match.group(), compiled)
             full = _full_words(tokens)
-            strong = " " in match.group().strip() or "." in match.group()
+            strong = " " in prefix.strip() or "." in prefix
             if full < 2 and not (full == 1 and strong and kind == "rank"):
                 continue
             name = " ".join(tokens)
             end = sentence.index(tokens[-1], name_match.start()) + len(tokens[-1])
             title = _title_after(sentence, end, compiled) or _title_before(
-                sentence, match.start(), compiled
+                sentence, prefix_start, compiled
             )
-            rank = match.group() if kind == "rank" else None
-            found.append(_Found(name, rank, title, match.start(), end))
+            rank = prefix if kind == "rank" else None
+            found.append(_Found(name, rank, title, prefix_start, end))
             taken_until = end
     # Names followed by a title: "Gary Martin, Director Operational Policy, said".
-    for name_match in _NAME_ANYWHERE.finditer(sentence):
+    for name_match in _names_anywhere(sentence, rx):
         if any(f.start <= name_match.start() < f.end for f in found):
             continue
         tokens = _name_tokens(name_match.group(), compiled)
@@ -789,7 +982,8 @@ def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
 
 
 def _given_and_surname(name: str) -> tuple[str, str]:
-    words = [w for w in name.split() if not re.fullmatch(_SUFFIX, w)]
+    suffix = _rx().suffix
+    words = [w for w in name.split() if not suffix.fullmatch(w)]
     if not words:
         return "", ""
     surname = _norm_word(words[-1])
@@ -820,26 +1014,22 @@ def _same_person(a: str, b: str, compiled: _Compiled) -> bool:
 
 # --- places and references --------------------------------------------------------------
 
-_PLACE_AFTER = re.compile(
-    r"(?<![\w\-])(?:[Ii]n|[Aa]t|[Nn]ear)[ \t]+"
-    r"([A-Z\u00c0-\u00de][\w'\u2019\-]*(?:[ \t]+[A-Z\u00c0-\u00de][\w'\u2019\-]*){0,4})"
-)
-
 
 def _places_in(
     sentence: str, compiled: _Compiled, skip: Sequence[tuple[int, int]]
 ) -> list[tuple[int, str]]:
+    rx = _rx()
     places: dict[int, str] = {}
     if compiled.gazetteer_re is not None:
-        for match in compiled.gazetteer_re.finditer(sentence):
-            places[match.start()] = match.group()
-    for match in _PLACE_AFTER.finditer(sentence):
+        for start, end, _core_start, _core_end in compiled.gazetteer_re.finditer(sentence):
+            places[start] = sentence[start:end]
+    for match in rx.place_after.finditer(sentence):
         start = match.start(1)
         if any(s <= start < e for s, e in skip) or any(
             s <= start < s + len(p) for s, p in places.items()
         ):
             continue
-        words = [re.sub(r"['\u2019]s$", "", w) for w in match.group(1).split()]
+        words = [rx.possessive_s.sub("", w) for w in match.group(1).split()]
         if words[-1] in compiled.place_heads:
             kept = words
         else:
@@ -863,11 +1053,12 @@ def _places_in(
 def _references_in(sentence: str, compiled: _Compiled) -> list[tuple[str, str]]:
     if compiled.reference_re is None:
         return []
+    space_run = _rx().space_run
     found = []
-    for match in compiled.reference_re.finditer(sentence):
-        canonical = compiled.reference_names.get(_key(match.group("core")))
+    for start, end, core_start, core_end in compiled.reference_re.finditer(sentence):
+        canonical = compiled.reference_names.get(_key(sentence[core_start:core_end]))
         if canonical is not None:
-            found.append((canonical, re.sub(r"\s+", " ", match.group())))
+            found.append((canonical, space_run.sub(" ", sentence[start:end])))
     return found
 
 
@@ -910,39 +1101,34 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
     ``[language]`` table itself.
     """
     compiled = _compiled(profile)
+    rx = _rx()
     sentences = split_sentences(text)
     stop = compiled.stopwords
     unigrams: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
-    token_lists: list[list[_Token]] = []
-    modal_lists: list[list[_Token]] = []
-    words = 0
+    normalised: dict[str, str] = {}
+    all_words: list[str] = []
+    modal_words: list[str] = []
+    all_joined: list[bool] = []
     found_people: list[tuple[_Found, Sentence]] = []
     places: list[Place] = []
     references: list[Reference] = []
     for sentence in sentences:
-        tokens = _tokens(sentence.text)
-        token_lists.append(tokens)
-        modal_lists.append(
-            [
-                _Token("", t.raw, t.start, t.end, t.joined) if _is_month_may(t, i) else t
-                for i, t in enumerate(tokens)
-            ]
+        sentence_words, raws, joined = _sentence_words(sentence.text, rx, normalised)
+        all_words.extend(sentence_words)
+        all_joined.extend(joined)
+        # "May" after the first word of a sentence is the month, not the modal.
+        modal_words.extend(
+            "" if i and raw == "May" else word
+            for i, (word, raw) in enumerate(zip(sentence_words, raws, strict=True))
         )
-        previous: _Token | None = None
-        for token in tokens:
-            if token.word:
-                words += 1
-                if token.word not in stop:
-                    unigrams[token.word] += 1
-                    if (
-                        previous is not None
-                        and previous.word
-                        and previous.word not in stop
-                        and token.joined
-                    ):
-                        bigrams[f"{previous.word} {token.word}"] += 1
-            previous = token
+        previous = ""
+        for word, is_joined in zip(sentence_words, joined, strict=True):
+            if word and word not in stop:
+                unigrams[word] += 1
+                if previous and previous not in stop and is_joined:
+                    bigrams[f"{previous} {word}"] += 1
+            previous = word
         people = _people_in(sentence.text, compiled)
         found_people.extend((p, sentence) for p in people)
         for canonical, written in _references_in(sentence.text, compiled):
@@ -950,14 +1136,15 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
         skip = [(p.start, p.end) for p in people]
         for _start, name in _places_in(sentence.text, compiled, skip):
             places.append(Place(name, sentence))
+    words = sum(1 for word in all_words if word)
+    counters = _count_lexicons(compiled, all_words, modal_words, all_joined)
     tone = []
-    for lexicon in compiled.tone:
-        counts = _count_lexicon(lexicon, token_lists)
+    for lexicon, counts in zip(compiled.tone, counters, strict=False):
         total = sum(counts.values())
         tone.append(ToneRate(lexicon.name, total, _rate(total, words), _sorted_terms(counts)))
     modality = []
-    for lexicon in compiled.modality:
-        total = sum(_count_lexicon(lexicon, modal_lists).values())
+    for lexicon, counts in zip(compiled.modality, counters[len(compiled.tone) :], strict=True):
+        total = sum(counts.values())
         modality.append(ModalRate(lexicon.name, total, _rate(total, words)))
     return Language(
         words=words,
@@ -977,7 +1164,7 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
 def _norm_title(title: str | None) -> str | None:
     if title is None:
         return None
-    text = re.sub(r"\s+", " ", title.replace(".", "")).strip().casefold()
+    text = _rx().space_run.sub(" ", title.replace(".", "")).strip().casefold()
     return text.removeprefix("the ")
 
 
@@ -1018,7 +1205,11 @@ def compare_language(old: Language, new: Language, *, top: int = 20) -> Language
     compiled = _default_compiled()
     old_counts = dict(old.vocabulary) | dict(old.bigrams)
     new_counts = dict(new.vocabulary) | dict(new.bigrams)
-    shifts = [s for s in keyness(old_counts, new_counts, old.words, new.words) if s.g2 > 0]
+    rows = _shift_rows(old_counts, new_counts, old.words, new.words)
+    shifts = [
+        _term_shift(row, old.words, new.words)
+        for row in itertools.islice((r for r in rows if r[5] > 0), max(top, 0))
+    ]
     old_words = {t for t, _ in old.vocabulary}
     new_words = {t for t, _ in new.vocabulary}
     old_tone = {t.category: t for t in old.tone}
@@ -1046,7 +1237,7 @@ def compare_language(old: Language, new: Language, *, top: int = 20) -> Language
     return LanguageChange(
         old=old,
         new=new,
-        term_shifts=tuple(shifts[: max(top, 0)]),
+        term_shifts=tuple(shifts),
         appeared=tuple(sorted(new_words - old_words)),
         disappeared=tuple(sorted(old_words - new_words)),
         tone=tuple(tone),
