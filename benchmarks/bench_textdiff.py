@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks._table import table
+from cspo_archive import Archive
 from cspo_archive.compare import textdiff
 from cspo_archive.compare.textdiff import WordDiff, _word_diff, tokenize, word_diff
 
@@ -296,8 +297,80 @@ def run() -> list[dict[str, str]]:
     return rows
 
 
+#: The bundled pairs: (label, old id, new id); the first is what ``cspo-archive compare``
+#: diffs.
+BUNDLED_PAIRS = (
+    (
+        "news 2022 -> news 2025",
+        "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations",
+        "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe",
+    ),
+    (
+        "news 2022 -> statement 2025",
+        "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations",
+        "2025-12-17-joint-statement-from-the-combined-space-operations-initiative-principals-board-december-2025",
+    ),
+)
+BUNDLED_REPEATS = 9
+
+
+def reference(old: str, new: str) -> WordDiff:
+    """:func:`word_diff` with diff-match-patch's own Myers search and semantic clean-up
+    (no bit-parallel middle snakes, no one-pass clean-up): the code before them."""
+    original = textdiff._new_dmp
+
+    def plain(kinds: dict[str, int]) -> object:
+        return original(kinds, fast=False)
+
+    textdiff._new_dmp = plain  # type: ignore[assignment]
+    try:
+        return word_diff(old, new)
+    finally:
+        textdiff._new_dmp = original
+
+
+def run_bundled() -> list[dict[str, str]]:
+    """Time the word diff of the bundled pairs (short, mostly different texts)."""
+    git = shutil.which("git")
+    archive = Archive.bundled()
+    rows: list[dict[str, str]] = []
+    for label, old_id, new_id in BUNDLED_PAIRS:
+        old, new = archive.get(old_id).text, archive.get(new_id).text
+        ours_s = _median_seconds(lambda: word_diff(old, new), BUNDLED_REPEATS)  # noqa: B023
+        reference_s = _median_seconds(lambda: reference(old, new), BUNDLED_REPEATS)  # noqa: B023
+        git_s, git_changed, _ = _git_time(git, old, new, BUNDLED_REPEATS)
+        diff = word_diff(old, new)
+        rows.append(
+            {
+                "pair": label,
+                "words (old, new)": f"{diff.words_old}, {diff.words_new}",
+                "unchanged": f"{diff.similarity:.1%}",
+                "ours": _fmt_ms(ours_s),
+                "dmp search + clean-up": _fmt_ms(reference_s),
+                "git": _fmt_ms(git_s),
+                "dmp/ours": _ratio(reference_s, ours_s),
+                "ours/git": _ratio(ours_s, git_s),
+                "same result": str(reference(old, new) == diff),
+                "changed (ours, git words)": str(git_style_changed(diff)),
+                "changed (git, git words)": git_changed,
+            }
+        )
+    return rows
+
+
+def _fmt_ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1000:,.1f} ms"
+
+
 def main() -> None:
-    """Print the word diff benchmark table."""
+    """Print the word diff benchmark tables."""
+    print(
+        "word_diff on the bundled pairs (a few hundred words each, mostly different); "
+        f"median of {BUNDLED_REPEATS}; 'dmp search + clean-up' is the same diff with "
+        "diff-match-patch's own Myers search and semantic clean-up"
+    )
+    print(table(run_bundled()))
+    print()
     print(
         f"word_diff: generated prose, {EDIT_RATE:.0%} of words edited, "
         f"{MOVED_SENTENCES} sentences moved, paragraphs of ~{PARAGRAPH_WORDS} words "

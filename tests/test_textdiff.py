@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cspo_archive import Archive
-from cspo_archive.compare import textdiff
+from cspo_archive.compare import _textdiff_search, textdiff
 from cspo_archive.compare.textdiff import Change, WordDiff, tokenize, word_diff
 
 # ---------------------------------------------------------------------------
@@ -606,3 +607,119 @@ def test_budget_still_reports_on_the_units_path() -> None:
     diff = word_diff(old, new, budget_seconds=1e-6)
     assert not diff.exact
     assert_well_formed(diff, old, new)
+
+
+# ---------------------------------------------------------------------------
+# Fast paths: the same results as diff-match-patch's own code
+
+#: Strings over a small alphabet, so that they share a lot (long Myers searches).
+small_alphabet = st.text(st.sampled_from("abcde"), min_size=2, max_size=90)
+
+
+def reference_dmp() -> Any:
+    """A diff_match_patch as configured by the module, but with its own search and clean-up."""
+    return textdiff._new_dmp({}, fast=False)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(small_alphabet, small_alphabet)
+@example("ab" * 30, "ba" * 31)
+@example("abcab" * 10, "e" + "cab" * 5)
+def test_bit_parallel_middle_snake_is_diff_match_patchs(old: str, new: str) -> None:
+    """The middle snake read off the LCS rows is the one diff_bisect finds, and so is the diff."""
+    # diff_bisect's own preconditions (diff_main takes the other cases first).
+    if old[0] != new[0] and old[-1] != new[-1] and old not in new and new not in old:
+        found: list[tuple[int, int]] = []
+        dmp = reference_dmp()
+
+        def record(text1: str, text2: str, x: int, y: int, deadline: Any) -> Any:
+            found.append((x, y))
+            return [(-1, text1), (1, text2)]
+
+        dmp.diff_bisectSplit = record
+        dmp.diff_bisect(old, new, sys.maxsize)
+        forward = _textdiff_search.bit_rows(old, new)
+        assert (found[0] if found else None) == _textdiff_search.middle_snake(old, new, forward)
+    fast = textdiff._new_dmp({})
+    assert reference_dmp().diff_main(old, new, False) == fast.diff_main(old, new, False)
+
+
+def test_bit_parallel_search_on_small_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With its thresholds at zero the fast search handles every split, with the same diffs."""
+    monkeypatch.setattr(_textdiff_search, "MIN_TOKENS", 0)
+    monkeypatch.setattr(_textdiff_search, "MIN_DISTANCE", 0)
+    rng = random.Random(11)  # noqa: S311 - test data
+    for _ in range(300):
+        old = "".join(rng.choices("abc", k=rng.randint(2, 30)))
+        new = "".join(rng.choices("abc", k=rng.randint(2, 30)))
+        assert reference_dmp().diff_main(old, new, False) == textdiff._new_dmp({}).diff_main(
+            old, new, False
+        )
+
+
+def test_bit_parallel_rows_give_the_lcs() -> None:
+    """The last row holds the length of the longest common subsequence."""
+    rows = _textdiff_search.bit_rows("abcbdab", "bdcaba")
+    assert len(rows) == 8
+    assert 6 - rows[-1].bit_count() == 4  # "bcba"
+    assert rows[0] == 0b111111
+
+
+def test_bit_parallel_search_respects_the_deadline() -> None:
+    """An expired deadline stops the fast search too: all removed and added, expiry recorded."""
+    old, new = pathological_pair(300)
+    codes = textdiff._Codes(tokenize(old), tokenize(new))
+    dmp = textdiff._new_dmp(codes.kinds)
+    deadline = textdiff._Deadline(1e-9)
+    time.sleep(0.001)
+    diffs = textdiff._search(dmp, codes.old, codes.new, deadline)
+    assert deadline.expired
+    assert "".join(t for op, t in diffs if op <= 0) == codes.old
+    assert "".join(t for op, t in diffs if op >= 0) == codes.new
+
+
+#: Diffs as diff_main leaves them: runs of ops over a small alphabet.
+raw_diffs = st.lists(
+    st.tuples(
+        st.sampled_from([-1, 0, 1]), st.text(st.sampled_from("ab c."), min_size=1, max_size=6)
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500)
+@given(raw_diffs)
+@example([(0, "a"), (-1, "bb"), (0, "c"), (1, "ab"), (0, "a b"), (-1, "c.c.c")])
+def test_linear_semantic_cleanup_is_diff_match_patchs(diffs: list[tuple[int, str]]) -> None:
+    """The one-pass elimination of trivial equalities gives diff_cleanupSemantic's result."""
+    kinds = {c: textdiff._kind(c) for c in "ab c."}
+    reference = textdiff._new_dmp(kinds, fast=False)
+    fast = textdiff._new_dmp(kinds)
+    reference.diff_cleanupMerge(diffs)  # as diff_main leaves them
+    expected, got = list(diffs), list(diffs)
+    reference.diff_cleanupSemantic(expected)
+    fast.diff_cleanupSemantic(got)
+    assert expected == got
+
+
+def test_fast_paths_keep_the_bundled_diffs() -> None:
+    """On the bundled pairs the fast search and clean-up give the same WordDiff as the reference."""
+    archive = Archive.bundled()
+    texts = [archive.get(i).text for i in archive.ids()]
+    original = textdiff._new_dmp
+    for old in texts:
+        for new in texts:
+            fast = word_diff(old, new)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(textdiff, "_new_dmp", lambda kinds: original(kinds, fast=False))
+                assert fast == word_diff(old, new)
+
+
+@given(any_text)
+@example("a.\r\n\r\nb! c?d\u2029 e\u3002 f\u2026\tg. ")
+def test_unit_cuts_match_the_plain_pattern(text: str) -> None:
+    """The character-class-first unit regex cuts exactly where the plain alternation does."""
+    plain = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*|[.!?\u2026\u3002]\s+")
+    assert [m.span() for m in plain.finditer(text)] == [
+        m.span() for m in textdiff._unit_end_re().finditer(text)
+    ]

@@ -42,6 +42,14 @@ How it works
    (it scores token kinds, where the original scores the code characters).
 5. Runs of changes are written as one removal followed by one addition.
 
+Two parts of diff-match-patch are replaced by faster code that gives the same
+diffs (the tests compare them with diff-match-patch's own on random input):
+its Myers search finds each middle snake from bit-parallel LCS rows
+(``_textdiff_search``), and its semantic clean-up eliminates trivial
+equalities in one pass (``_textdiff_cleanup``). On two mostly different texts
+of 400 words each (the bundled news stories) the word diff is about 10 times
+faster than with diff-match-patch's code.
+
 Exactness and the time budget
 -----------------------------
 diff-match-patch gives up silently after one second by default
@@ -87,6 +95,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
 from itertools import chain
 from typing import Any
 
@@ -113,8 +122,19 @@ _WORD_CHAR = rf"[^\s{_PUNCTUATION}]"
 #: ("don't", "UK’s", "space-based"), and . , : / between digits ("3.5",
 #: "10,000", "10:30", "17/12/2025").
 _JOINER = r"(?:['\u2019\-\u2010\u2011]|(?<=\d)[.,:/](?=\d))"
-_TOKEN = re.compile(rf"\s+|{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*|.", re.DOTALL)
-_WORD_START = re.compile(_WORD_CHAR)
+
+
+@cache
+def _token_re() -> re.Pattern[str]:
+    """One token (see :func:`tokenize`); compiled on first use, so imports stay cheap."""
+    return re.compile(rf"\s+|{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*|.", re.DOTALL)
+
+
+@cache
+def _word_start_re() -> re.Pattern[str]:
+    """A word character (the first character of a word token)."""
+    return re.compile(_WORD_CHAR)
+
 
 # Token kinds, ordered as the lossless clean-up scores them.
 _WORD, _PUNCT, _SPACE, _BREAK, _BLANK = range(5)
@@ -135,12 +155,12 @@ def tokenize(text: str) -> tuple[str, ...]:
       punctuation blocks are word characters;
     * any other single character (punctuation: ``"("``, ``","``, ``"—"``).
     """
-    return tuple(_TOKEN.findall(text))
+    return tuple(_token_re().findall(text))
 
 
 def _kind(token: str) -> int:
     """The kind of *token*: word, punctuation, space, line break or blank line."""
-    if _WORD_START.match(token):
+    if _word_start_re().match(token):
         return _WORD
     if not token.isspace():
         return _PUNCT
@@ -242,15 +262,35 @@ class _Codes:
     """Tokens of two texts as strings of code characters (one character per token).
 
     Tokens found in both texts get a code each; a token found on one side only
-    gets its side's shared code for its kind (it can never match anything).
-    ``kinds`` maps every code character to its token kind.
+    can never be matched, so it needs no code of its own: it gets its side's
+    shared code for its kind. Only when there are few enough distinct tokens
+    overall does every distinct token get a code of its own (the search cannot
+    tell the difference, as such a code never occurs on the other side), which
+    lets the strings be built at C speed. ``kinds`` maps every code character
+    to its token kind, ``words`` to 1 for a word, 0 otherwise.
     """
 
+    kinds: dict[str, int]
+    old: str
+    new: str
+
     def __init__(self, old: Sequence[str], new: Sequence[str]) -> None:
+        distinct = dict.fromkeys(chain(old, new))
+        if len(distinct) + 2 * _KINDS <= _CAPACITY:  # so the shared tokens fit as well
+            table = {token: _code(index) for index, token in enumerate(distinct)}
+            self.kinds = {char: _kind(token) for token, char in table.items()}
+            self.old = "".join(map(table.__getitem__, old))
+            self.new = "".join(map(table.__getitem__, new))
+        else:
+            self._by_side(old, new)
+        self.words = {char: int(kind == _WORD) for char, kind in self.kinds.items()}
+
+    def _by_side(self, old: Sequence[str], new: Sequence[str]) -> None:
+        """Codes for shared tokens only, one code per side and kind for the others."""
         shared = set(old).intersection(new)
         if len(shared) + 2 * _KINDS > _CAPACITY:
             raise _TooManyTokensError
-        self.kinds: dict[str, int] = {}
+        self.kinds = {}
         side_codes = ([_code(k) for k in range(_KINDS)], [_code(_KINDS + k) for k in range(_KINDS)])
         for codes in side_codes:
             for kind, char in enumerate(codes):
@@ -277,7 +317,6 @@ class _Codes:
 
         self.old = encode(old, side_codes[0])
         self.new = encode(new, side_codes[1])
-        self.word_codes = frozenset(c for c, kind in self.kinds.items() if kind == _WORD)
 
 
 class _TooManyTokensError(Exception):
@@ -425,13 +464,25 @@ def _normalize(diffs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
 # Search
 
 
-def _new_dmp(kinds: dict[str, int]) -> Any:
-    """A diff_match_patch with no time-out and the token-aware lossless clean-up."""
+def _new_dmp(kinds: dict[str, int], *, fast: bool = True) -> Any:
+    """A diff_match_patch with no time-out and the token-aware lossless clean-up.
+
+    With *fast* (the default) its Myers search finds its middle snakes from
+    bit-parallel LCS rows (``_textdiff_search``) and its semantic clean-up
+    eliminates equalities in one pass (``_textdiff_cleanup``): the same diffs
+    as diff-match-patch's own code, much faster on long runs of mostly
+    different text (the tests compare both).
+    """
     from diff_match_patch import diff_match_patch  # imported late: keeps imports fast
+
+    from cspo_archive.compare import _textdiff_cleanup, _textdiff_search
 
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # never the silent 1-second default; also no half-match
     dmp.diff_cleanupSemanticLossless = lambda diffs: _lossless(diffs, kinds)
+    if fast:
+        _textdiff_search.install(dmp)
+        dmp.diff_cleanupSemantic = lambda diffs: _textdiff_cleanup.cleanup_semantic(dmp, diffs)
     return dmp
 
 
@@ -501,7 +552,12 @@ def _align_units(dmp: Any, old: str, new: str, deadline: _Deadline | None) -> li
     diffs: list[tuple[int, str]] = []
     at_old = at_new = 0
     for i, j in (*_unique_anchors(old, new), (len(old), len(new))):
-        diffs.extend(_search(dmp, old[at_old:i], new[at_new:j], deadline))
+        gap_old, gap_new = old[at_old:i], new[at_new:j]
+        if not gap_old or not gap_new or set(gap_old).isdisjoint(gap_new):
+            # What diff_main returns when nothing can match (no search needed).
+            diffs.extend((op, gap) for op, gap in ((DELETE, gap_old), (INSERT, gap_new)) if gap)
+        else:
+            diffs.extend(_search(dmp, gap_old, gap_new, deadline))
         if i < len(old):
             diffs.append((EQUAL, old[i]))
         at_old, at_new = i + 1, j + 1
@@ -557,23 +613,39 @@ def _search_by_paragraph(
 #: White space that ends a paragraph unit: a white-space run holding a line break
 #: (the characters ``_kind`` takes for a break), the whole run included.
 _BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-#: Where a unit ends: after a white-space run that holds a line break (a
-#: paragraph, as ``_kind`` sees breaks) or that follows . ! ? … or 。 (a
-#: sentence); the whole white-space run stays with the unit it ends.
-_UNIT_END = re.compile(rf"[{_BREAKS}]\s*|[.!?\u2026\u3002]\s+")
+#: Sentence ends: a white-space run after one of these ends a unit.
+_SENTENCE_ENDS = r".!?\u2026\u3002"
 #: Unchanged units kept (tokenised) on each side of a changed run, so the
 #: semantic clean-up sees the neighbourhood of each change.
 _CONTEXT = 1
-_WORD_TOKEN = re.compile(rf"{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*")
+
+
+@cache
+def _unit_end_re() -> re.Pattern[str]:
+    """Where a unit ends: after a white-space run that holds a line break (a
+    paragraph, as ``_kind`` sees breaks) or that follows . ! ? … or 。 (a
+    sentence); the whole white-space run stays with the unit it ends.
+
+    That is ``[breaks]\\s*|[.!?…。]\\s+``, written to start with one character
+    class (the lookbehind tells which of the two it was) so that the regex
+    engine can skip to candidates at C speed: about 4 times faster.
+    """
+    return re.compile(rf"[{_BREAKS}{_SENTENCE_ENDS}](?:(?<=[{_BREAKS}])\s*|\s+)")
+
+
+@cache
+def _word_token_re() -> re.Pattern[str]:
+    """A word token, as :func:`tokenize` cuts it."""
+    return re.compile(rf"{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*")
 
 
 def _count_words(text: str) -> int:
     """Word tokens in *text* (as :func:`tokenize` cuts it), without tokenising the rest."""
-    return len(_WORD_TOKEN.findall(text))
+    return len(_word_token_re().findall(text))
 
 
 def _text_units(text: str) -> list[str]:
-    """*text* cut into sentence and paragraph units (see ``_UNIT_END``).
+    """*text* cut into sentence and paragraph units (see ``_unit_end_re``).
 
     The units concatenate back to *text*, and every cut falls between two
     tokens (after a whole white-space run).
@@ -581,7 +653,7 @@ def _text_units(text: str) -> list[str]:
     units: list[str] = []
     append = units.append
     start = 0
-    for match in _UNIT_END.finditer(text):
+    for match in _unit_end_re().finditer(text):
         end = match.end()
         append(text[start:end])
         start = end
@@ -665,12 +737,13 @@ def _diff_by_units(old: str, new: str, deadline: _Deadline | None) -> WordDiff |
     aligned = _align_units(_new_dmp({}), old_codes, new_codes, deadline)
     parts = _regions(old_units, new_units, aligned)
 
-    # Tokenise the regions only, all in one code space.
+    # Tokenise the regions only, all in one code space (unchanged context once).
     pieces = [
-        (tokenize(a), tokenize(a) if b is None else tokenize(b))
+        (tokens, tokens if b is None else tokenize(b))
         for part in parts
         if isinstance(part, list)
         for a, b in part
+        for tokens in (tokenize(a),)
     ]
     try:
         codes = _Codes(
@@ -709,7 +782,7 @@ def _diff_by_units(old: str, new: str, deadline: _Deadline | None) -> WordDiff |
         dmp.diff_cleanupMerge(diffs)
         dmp.diff_cleanupSemantic(diffs)
         region_ops, region_counts = _decode_ops(
-            _normalize(diffs), old_tokens, new_tokens, codes.word_codes
+            _normalize(diffs), old_tokens, new_tokens, codes.words
         )
         for op, text in region_ops:
             if op == EQUAL:
@@ -795,18 +868,18 @@ def _diff_tokens(old: str, new: str, deadline: _Deadline | None, *, paragraphs: 
     dmp.diff_cleanupSemantic(diffs)
     diffs = _normalize(diffs)
     exact = deadline is None or not deadline.expired
-    return _decode(diffs, old_tokens, new_tokens, codes.word_codes, exact)
+    return _decode(diffs, old_tokens, new_tokens, codes.words, exact)
 
 
 def _decode(
     diffs: Sequence[tuple[int, str]],
     old_tokens: Sequence[str],
     new_tokens: Sequence[str],
-    word_codes: frozenset[str],
+    words: dict[str, int],
     exact: bool,
 ) -> WordDiff:
     """Map code ops back to text by position, and count the words in each."""
-    ops, counts = _decode_ops(diffs, old_tokens, new_tokens, word_codes)
+    ops, counts = _decode_ops(diffs, old_tokens, new_tokens, words)
     return _result(tuple(ops), exact, counts[EQUAL], counts[DELETE], counts[INSERT])
 
 
@@ -814,7 +887,7 @@ def _decode_ops(
     diffs: Sequence[tuple[int, str]],
     old_tokens: Sequence[str],
     new_tokens: Sequence[str],
-    word_codes: frozenset[str],
+    words: dict[str, int],
 ) -> tuple[list[tuple[int, str]], dict[int, int]]:
     """Code ops as text ops (by position), and the words in each kind of op."""
     ops: list[tuple[int, str]] = []
@@ -830,15 +903,16 @@ def _decode_ops(
             i += n
             if op == EQUAL:
                 j += n
-        counts[op] += sum(1 for c in codes if c in word_codes)
+        counts[op] += sum(map(words.__getitem__, codes))
         ops.append((op, text))
     return ops, counts
 
 
 def _replaced(old: str, new: str, old_tokens: Sequence[str], new_tokens: Sequence[str]) -> WordDiff:
     """The whole of *old* replaced by *new*: the fallback when tokens cannot be coded."""
-    removed = sum(1 for t in old_tokens if _WORD_START.match(t))
-    added = sum(1 for t in new_tokens if _WORD_START.match(t))
+    word_start = _word_start_re().match
+    removed = sum(1 for t in old_tokens if word_start(t))
+    added = sum(1 for t in new_tokens if word_start(t))
     ops = tuple((op, text) for op, text in ((DELETE, old), (INSERT, new)) if text)
     return _result(ops, False, 0, removed, added)
 
