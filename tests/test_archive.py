@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -452,3 +456,176 @@ def test_two_processes_adding_at_once_both_succeed(archive: Archive) -> None:
     result = archive.verify()
     assert result.ok, result.problems
     assert list((archive.path / ".tmp").iterdir()) == []
+
+
+# --- verify: the fast path, its reporting path, threads, the file reader -------------
+
+
+def _damaged_archive(archive: Archive) -> list[str]:
+    """Every kind of damage verify knows, one snapshot each; return the damaged ids.
+
+    One snapshot's text is larger than the read buffer, so it is hashed in several
+    chunks, and its damage is in the last one.
+    """
+    big_text = "\n\n".join(["A paragraph of a long publication."] * 10_000) + "\n"
+    specs = [
+        ("2025-01-01-clean", "Clean text.\n"),
+        ("2025-01-02-flipped-text", "Flipped text.\n"),
+        ("2025-01-03-flipped-record", "Flipped record.\n"),
+        ("2025-01-04-missing-text", "Missing text.\n"),
+        ("2025-01-05-missing-record", "Missing record.\n"),
+        ("2025-01-06-stray-file", "Stray file.\n"),
+        ("2025-01-07-resealed-bad-record", "Resealed.\n"),
+        ("2025-01-08-swapped-a", "Swapped a.\n"),
+        ("2025-01-09-swapped-b", "Swapped b.\n"),
+        ("2025-01-10-big-flipped", big_text),
+        ("2025-01-11-damaged-capture", "Damaged capture.\n"),
+        ("2025-01-12-missing-capture", "Missing capture.\n"),
+        ("2025-01-13-big-clean", big_text + "\nClean.\n"),
+    ]
+    assert len(big_text.encode()) > 2 * _storage._READ_BUFFER
+    snapshots = {}
+    for snapshot_id, text in specs:
+        snapshot, capture = build_snapshot(text, snapshot_id=snapshot_id)
+        archive.add(snapshot, capture=capture)
+        snapshots[snapshot_id] = snapshot
+    items = archive.path / "items"
+
+    def capture_path(snapshot_id: str) -> Path:
+        digest = snapshots[snapshot_id].provenance.capture_digest
+        return archive.path / "captures" / digest.removeprefix("sha256:")
+
+    _flip(items / "2025-01-02-flipped-text" / "text.txt", 3)
+    _flip(items / "2025-01-03-flipped-record" / "snapshot.json", 40)
+    (items / "2025-01-04-missing-text" / "text.txt").unlink()
+    (items / "2025-01-05-missing-record" / "snapshot.json").unlink()
+    (items / "2025-01-06-stray-file" / "notes.txt").write_text("x", encoding="utf-8")
+    record_path = items / "2025-01-07-resealed-bad-record" / "snapshot.json"
+    record = json.loads(record_path.read_bytes())
+    record["format_version"] = 2
+    del record["record_digest"]
+    record_path.write_bytes(_storage.seal_record(record))
+    a, b = items / "2025-01-08-swapped-a", items / "2025-01-09-swapped-b"
+    ra, rb = (a / "snapshot.json").read_bytes(), (b / "snapshot.json").read_bytes()
+    (a / "snapshot.json").write_bytes(rb)
+    (b / "snapshot.json").write_bytes(ra)
+    big = items / "2025-01-10-big-flipped" / "text.txt"
+    _flip(big, big.stat().st_size - 2)
+    _flip(capture_path("2025-01-11-damaged-capture"), 0)
+    capture_path("2025-01-12-missing-capture").unlink()
+    (items / "Not An Id").mkdir()
+    (items / "2025-01-14-a-file").write_text("x", encoding="utf-8")
+    (archive.path / "captures" / "not-a-digest").write_bytes(b"x")
+    return [s for s, _ in specs if "clean" not in s]
+
+
+def test_verify_reports_every_kind_of_damage(archive: Archive) -> None:
+    """Each damaged snapshot, capture and stray entry is reported; clean ones are not."""
+    damaged = _damaged_archive(archive)
+    result = archive.verify()
+    assert result.snapshots == 13
+    reported = {p.snapshot_id for p in result.problems if p.snapshot_id is not None}
+    assert reported == set(damaged) - {"2025-01-11-damaged-capture"}
+    kinds = sorted((p.kind, p.snapshot_id or p.path) for p in result.problems)
+    assert ("format", "2025-01-07-resealed-bad-record") in kinds
+    assert ("unexpected", "2025-01-06-stray-file") in kinds
+    assert ("missing-capture", "2025-01-12-missing-capture") in kinds
+    assert [k for k, _ in kinds].count("capture") == 1
+    assert {p.path for p in result.problems if p.kind == "unexpected"} == {
+        "items/Not An Id",
+        "items/2025-01-14-a-file",
+        "captures/not-a-digest",
+        "items/2025-01-06-stray-file/notes.txt",
+    }
+    [big] = [p for p in result.problems if p.snapshot_id == "2025-01-10-big-flipped"]
+    assert (big.kind, big.path) == ("integrity", "items/2025-01-10-big-flipped/text.txt")
+    assert big.expected is not None
+    assert big.actual is not None
+    assert big.expected != big.actual
+
+
+def test_verify_in_threads_reports_the_same_as_in_one(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With cores to spare verify checks in a thread pool, in batches: same problems, in order."""
+    _damaged_archive(archive)
+    for i in range(3 * _storage._VERIFY_BATCH):  # several batches of snapshots and captures
+        snapshot, capture = build_snapshot(f"Text {i}.\n", snapshot_id=f"2026-01-01-more-{i}")
+        archive.add(snapshot, capture=capture)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    alone = archive.verify()
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    threaded = archive.verify()
+    assert threaded == alone
+    assert len(alone.problems) == 14
+
+
+def test_fast_check_agrees_with_the_reporting_path_on_every_byte_flip(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """For a flip of any byte of text.txt or snapshot.json, the one-read check finds a
+    problem and returns exactly what the file-by-file reporting path returns."""
+    snapshot, capture = snapshot_factory()
+    archive.add(snapshot, capture=capture)
+    store = archive._store
+    reader = _storage._FileReader()
+    clean = store._verify_snapshot(snapshot.id, reader)
+    assert clean == ([], snapshot.provenance.capture_digest)
+    assert store._report_snapshot(snapshot.id) == clean
+    for name in ("text.txt", "snapshot.json"):
+        path = archive.path / "items" / snapshot.id / name
+        original = path.read_bytes()
+        for offset in range(len(original)):
+            data = bytearray(original)
+            data[offset] ^= 0x20
+            path.write_bytes(bytes(data))
+            found = store._verify_snapshot(snapshot.id, reader)
+            assert found[0], (name, offset)
+            assert found == store._report_snapshot(snapshot.id), (name, offset)
+        path.write_bytes(original)
+    assert store._verify_snapshot(snapshot.id, reader) == clean
+
+
+@pytest.mark.parametrize("read_into", ["_readv_into", "_fileio_into"])
+def test_file_reader_hashes_and_reads_files_of_every_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_into: str
+) -> None:
+    """digest() equals hashlib's SHA-256 and read() the file's bytes, for empty files,
+    files smaller than, equal to and several times the buffer; with os.readv and with
+    the io.FileIO fallback (used where os.readv does not exist)."""
+    if read_into == "_readv_into" and not hasattr(os, "readv"):
+        pytest.skip("os.readv is not available here")
+    monkeypatch.setattr(_storage, "_read_into", getattr(_storage, read_into))
+    size = _storage._READ_BUFFER
+    reader = _storage._FileReader()
+    for length in (0, 1, size - 1, size, size + 1, 3 * size + 5):
+        data = bytes((i * 7 + length) % 251 for i in range(length))
+        path = tmp_path / f"f{length}"
+        path.write_bytes(data)
+        assert reader.digest(str(path)) == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert reader.read(str(path)) == data
+        assert _storage.hash_file(path) == reader.digest(str(path))
+    with pytest.raises(FileNotFoundError):
+        reader.digest(str(tmp_path / "absent"))
+
+
+def test_importing_storage_leaves_verify_and_write_helpers_unloaded() -> None:
+    """`import cspo_archive._storage` loads neither concurrent.futures (verify's thread
+    pool), secrets/random (temporary names) nor filelock, and compiles no pattern."""
+    code = (
+        "import sys, re, cspo_archive._storage as s\n"
+        "print(sorted(m for m in ('concurrent.futures', 'secrets', 'random', 'filelock')"
+        " if m in sys.modules))\n"
+        "print(s._record_digest_re.cache_info().currsize, s._hex_re.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split("\n")[:2] == ["[]", "0 0"]
+
+
+def test_temporary_names_are_random_hex() -> None:
+    """_token(n) gives 2n lowercase hex digits, different on every call."""
+    tokens = {_storage._token(8) for _ in range(100)}
+    assert len(tokens) == 100
+    assert all(len(t) == 16 and set(t) <= set("0123456789abcdef") for t in tokens)
