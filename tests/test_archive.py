@@ -614,14 +614,16 @@ def test_importing_storage_leaves_verify_and_write_helpers_unloaded() -> None:
     pool), secrets/random (temporary names) nor filelock, and compiles no pattern."""
     code = (
         "import sys, re, cspo_archive._storage as s\n"
+        "from cspo_archive._lazy_re import LazyPattern\n"
         "print(sorted(m for m in ('concurrent.futures', 'secrets', 'random', 'filelock')"
         " if m in sys.modules))\n"
-        "print(s._record_digest_re.cache_info().currsize, s._hex_re.cache_info().currsize)\n"
+        "lazy = [v for v in vars(s).values() if isinstance(v, LazyPattern)]\n"
+        "print(len(lazy) >= 5, [v.source for v in lazy if v.is_compiled])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
-    assert out.split("\n")[:2] == ["[]", "0 0"]
+    assert out.split("\n")[:2] == ["[]", "True []"]
 
 
 def test_temporary_names_are_random_hex() -> None:

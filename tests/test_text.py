@@ -139,3 +139,21 @@ def test_canonical_problem_reports_non_canonical_text() -> None:
     problem = canonical_problem("a\r\nb\n")
     assert problem is not None
     assert "offset 1" in problem
+
+
+def test_lazy_pattern_compiles_once_on_first_use() -> None:
+    """A LazyPattern compiles nothing until used, then reuses one compiled pattern."""
+    from cspo_archive._lazy_re import LazyPattern
+
+    pattern = LazyPattern(r"b+", 0)
+    assert not pattern.is_compiled
+    assert "not compiled yet" in repr(pattern)
+    assert pattern.search("abbc") is not None
+    compiled = pattern()
+    assert compiled is pattern()
+    assert "(compiled)" in repr(pattern)
+    assert [m.group() for m in pattern.finditer("b ab bbb")] == ["b", "b", "bbb"]
+    assert pattern.sub("-", "abbc") == "a-c"
+    assert pattern.fullmatch("bb") is not None
+    assert pattern.match("ab") is None
+    assert LazyPattern(rb"\d+").search(b"ab12") is not None

@@ -31,12 +31,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import hashlib
 import io
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -45,6 +43,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import frozen
 
 from cspo_archive import _serialize
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._text import check_id, is_digest, sha256_digest
 from cspo_archive.exceptions import (
     ArchiveFormatError,
@@ -91,30 +90,20 @@ _RACY_NS = 2_000_000_000
 # Regular expressions are compiled on first use (module import stays cheap).
 
 
-@functools.cache
-def _record_digest_re() -> re.Pattern[bytes]:
-    return re.compile(rb'"record_digest": "(sha256:[0-9a-f]{64})"')
+_record_digest_re = LazyPattern(rb'"record_digest": "(sha256:[0-9a-f]{64})"')
 
 
-@functools.cache
-def _loose_record_digest_re() -> re.Pattern[bytes]:
-    """When the field itself is damaged: whatever stands between the quotes."""
-    return re.compile(rb'"record_digest"\s*:\s*"([^"\n]{0,200})"')
+#: When the field itself is damaged: whatever stands between the quotes.
+_loose_record_digest_re = LazyPattern(rb'"record_digest"\s*:\s*"([^"\n]{0,200})"')
 
 
-@functools.cache
-def _hex_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9a-f]{64}")
+_hex_re = LazyPattern(r"[0-9a-f]{64}")
 
 
-@functools.cache
-def _date_re() -> re.Pattern[str]:
-    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_date_re = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@functools.cache
-def _index_body_re() -> re.Pattern[str]:
-    return re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z0-9]+(?:-[a-z0-9]+)*\n)*")
+_index_body_re = LazyPattern(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z0-9]+(?:-[a-z0-9]+)*\n)*")
 
 
 RECOVERY_HINT = (

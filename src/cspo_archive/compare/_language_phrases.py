@@ -31,6 +31,8 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
+from cspo_archive._lazy_re import LazyPattern
+
 __all__ = ["YEAR_POST", "YEAR_PRE", "PhraseMatcher", "alternation", "phrase_parts", "separator_re"]
 
 #: White space and hyphens: interchangeable between the parts of a phrase.
@@ -40,24 +42,16 @@ YEAR_PRE = r"(?:19|20)\d\d\s+"
 YEAR_POST = r"\s+(?:19|20)\d\d"
 
 
-@functools.cache
-def separator_re() -> re.Pattern[str]:
-    return re.compile(SEPARATOR_CLASS + "+")
+separator_re = LazyPattern(SEPARATOR_CLASS + "+")
 
 
-@functools.cache
-def _word_run_re() -> re.Pattern[str]:
-    return re.compile(r"\w*")
+_word_run_re = LazyPattern(r"\w*")
 
 
-@functools.cache
-def _word_runs_re() -> re.Pattern[str]:
-    return re.compile(r"\w+")
+_word_runs_re = LazyPattern(r"\w+")
 
 
-@functools.cache
-def _end_ok_re() -> re.Pattern[str]:
-    return re.compile(r"(?![\w\-])")
+_end_ok_re = LazyPattern(r"(?![\w\-])")
 
 
 @functools.cache

@@ -107,6 +107,7 @@ from typing import Any
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.compare._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import UnknownCountryError
 from cspo_archive.profiles import load_profile
@@ -468,34 +469,6 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(_profile())
 
 
-class _Lazy:
-    """A regular expression compiled on its first use: compiling costs more than matching."""
-
-    __slots__ = ("_compiled", "_flags", "_source")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self._source = source
-        self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    def _pattern(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
-        return self._compiled
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self._pattern().search(text)
-
-    def fullmatch(self, text: str) -> re.Match[str] | None:
-        return self._pattern().fullmatch(text)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self._pattern().finditer(text)
-
-    def sub(self, replacement: str, text: str) -> str:
-        return self._pattern().sub(replacement, text)
-
-
 class _Rules:
     """The profile's cues and count rules (see the module's rules)."""
 
@@ -504,8 +477,8 @@ class _Rules:
         counts: Mapping[str, Any] = profile["counts"]
         geography: Mapping[str, Any] = profile["geography"]
 
-        def cue(key: str, flags: int = re.IGNORECASE) -> _Lazy:
-            return _Lazy(cues[key], flags)
+        def cue(key: str, flags: int = re.IGNORECASE) -> LazyPattern[str]:
+            return LazyPattern(cues[key], flags)
 
         self.numbers = {str(k).lower(): int(v) for k, v in counts["numbers"].items()}
         number = rf"(?:{_alternation(self.numbers)}|\d{{1,2}})"
@@ -527,8 +500,9 @@ class _Rules:
         self.locative_before = cue("locative_before")
         self.meeting = cue("meeting_words", 0)
         self.threat = cue("threat_words")
-        self.initiative = _Lazy(rf"(?<!\w)(?:{_alternation(profile['initiative_terms'])})(?!\w)")
-        self.count = _Lazy(
+        terms = _alternation(profile["initiative_terms"])
+        self.initiative = LazyPattern(rf"(?<!\w)(?:{terms})(?!\w)")
+        self.count = LazyPattern(
             rf"(?<![\w.,£$€%-])(?P<num>{number})"
             rf"(?:-(?:nation|country|member|partner|state)"
             rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
@@ -536,14 +510,14 @@ class _Rules:
             re.IGNORECASE,
         )
         self.new_qualifiers = frozenset(q.lower() for q in counts["new_qualifiers"])
-        self.approximate_before = _Lazy(counts["approximate_before"], re.IGNORECASE)
-        self.new_after = _Lazy(counts["new_after"], re.IGNORECASE)
-        self.new_before = _Lazy(counts["new_before"], re.IGNORECASE)
-        self.geography = _Lazy(
+        self.approximate_before = LazyPattern(counts["approximate_before"], re.IGNORECASE)
+        self.new_after = LazyPattern(counts["new_after"], re.IGNORECASE)
+        self.new_before = LazyPattern(counts["new_before"], re.IGNORECASE)
+        self.geography = LazyPattern(
             rf"(?<![\w.,-])(?P<num>{number})(?:[^\S\n]+|-)(?P<unit>{units}|continent)(?!\w)",
             re.IGNORECASE,
         )
-        self.geography_lead = _Lazy(geography["lead"], re.IGNORECASE)
+        self.geography_lead = LazyPattern(geography["lead"], re.IGNORECASE)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -604,10 +578,10 @@ class _Enumeration:
         self.partial = partial
 
 
-_SEPARATOR = _Lazy(
+_SEPARATOR = LazyPattern(
     r"\s*(?:[,;]\s*)?(?:(?:and|&|as\s+well\s+as|along\s+with|together\s+with|alongside|plus)\s+)?",
 )
-_MARKUP = _Lazy(r"\]\([^)\n]*\)|[\[*_]")
+_MARKUP = LazyPattern(r"\]\([^)\n]*\)|[\[*_]")
 
 
 def _is_separator(gap: str) -> bool:
