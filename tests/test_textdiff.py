@@ -723,3 +723,114 @@ def test_unit_cuts_match_the_plain_pattern(text: str) -> None:
     assert [m.span() for m in plain.finditer(text)] == [
         m.span() for m in textdiff._unit_end_re().finditer(text)
     ]
+
+
+# ---------------------------------------------------------------------------
+# Windows and the word counter (``_textdiff_window``, ``_textdiff_count``)
+
+#: Characters where the word counter's skeleton has to be right: every class of
+#: the tokenizer, ASCII and not, joiners, digits of other scripts, surrogates.
+TRICKY = (
+    "ab1 2.,:/'-\n\t\x1c\x00\x7f\u2019\u2010\u2011\u2014\u00e9\u0663\uff13"
+    "\xa0\u3000\u2028\u2029\x85\u3002!?\U0001f600\u0301\u00b7\uff0c\ud800"
+)
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(TRICKY), max_size=40))
+@example("a-b-c 3.5.7 a--b x'y \u0663.\u0663 \uff13,\uff13 a\u2019b\ud800b 1/2/3 a.5")
+def test_fast_word_count_matches_the_tokenizer_on_tricky_characters(text: str) -> None:
+    """The skeleton word counter counts what the tokenizer calls words, whatever the text."""
+    assert textdiff._count_words(text) == sum(
+        1 for t in tokenize(text) if textdiff._kind(t) == textdiff._WORD
+    )
+
+
+def test_white_space_test_of_the_windows_matches_the_tokenizer() -> None:
+    """``str.isspace`` (used to find safe cuts) agrees with the tokenizer's ``\\s`` everywhere."""
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    by_regex = set(re.findall(r"\s", chars))
+    assert by_regex == {c for c in chars if c.isspace()}
+
+
+def _unwindowed(part: Any, tokenize_: Any) -> Any:
+    """A window that cuts nothing: the whole region tokenised."""
+    from cspo_archive.compare import _textdiff_window
+
+    pieces = [(tokenize_(a), None if b is None else tokenize_(b)) for a, b in part]
+    return _textdiff_window.Window("", pieces, "", cut_left=False, cut_right=False)
+
+
+REPEATS_VOCABULARY = ["a", "a", "a", "b", "3", "5", "x-y", "the"]
+repeats_word = st.sampled_from(REPEATS_VOCABULARY)
+
+
+@st.composite
+def sentence_pair(draw: st.DrawFn) -> tuple[str, str]:
+    """Texts of sentences from a tiny vocabulary (many repeats) and a copy with a few
+    words edited, sentences moved or removed: shapes that slide edits through context."""
+    sentences = draw(
+        st.lists(st.lists(repeats_word, min_size=1, max_size=30), min_size=1, max_size=8)
+    )
+    edited = [list(s) for s in sentences]
+    for _ in range(draw(st.integers(0, 4))):
+        target = edited[draw(st.integers(0, len(edited) - 1))]
+        where = draw(st.integers(0, len(target)))
+        action = draw(st.sampled_from(["insert", "remove", "replace"]))
+        if action == "insert" or not target:
+            target.insert(where, draw(repeats_word))
+        elif action == "remove":
+            del target[min(where, len(target) - 1)]
+        else:
+            target[min(where, len(target) - 1)] = draw(repeats_word)
+    if draw(st.booleans()) and len(edited) > 1:
+        edited.insert(draw(st.integers(0, len(edited) - 1)), edited.pop())
+    separator = draw(st.sampled_from([" ", "\n\n", "\n"]))
+
+    def render(text: list[list[str]]) -> str:
+        return separator.join(" ".join(s) + "." for s in text)
+
+    return render(sentences), render(edited)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=sentence_pair(), span=st.integers(1, 3))
+@example(
+    pair=(
+        "a a a a a a a a a a a a a a a a a a. b. x-y the.",
+        "a a a a a a a a a a a a a a a a a a a. b. x-y.",
+    ),
+    span=1,
+)
+def test_windows_give_the_diff_of_whole_regions(pair: tuple[str, str], span: int) -> None:
+    """Cutting a region's unchanged ends to what the clean-up can see gives the same
+    diff as tokenising the whole region (small windows forced, so the cuts and the
+    fall-back for slides through a whole window are exercised)."""
+    from cspo_archive.compare import _textdiff_window
+
+    old, new = pair
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_textdiff_window, "_span", lambda need: span * need)
+        windowed = word_diff(old, new)
+        assert word_diff(old, old).ops == ((textdiff.EQUAL, old),)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_textdiff_window, "window", _unwindowed)
+        whole = word_diff(old, new)
+    assert windowed == whole
+    assert_well_formed(windowed, old, new)
+
+
+@given(st.text(st.sampled_from(TRICKY), max_size=60), st.integers(0, 60))
+def test_window_cuts_are_token_boundaries(text: str, pos: int) -> None:
+    """Every cut a window makes falls between two tokens, found from the text on one side."""
+    from cspo_archive.compare import _textdiff_window
+
+    boundaries = set(accumulate(len(t) for t in tokenize(text))) | {0}
+    if pos < len(text):
+        cut = _textdiff_window.cut_before(text, pos)
+        assert cut <= pos
+        assert cut in boundaries
+    if 1 <= pos <= len(text):
+        cut = _textdiff_window.cut_after(text, pos)
+        assert cut >= pos
+        assert cut in boundaries

@@ -26,10 +26,14 @@ How it works
    git's patience diff); Myers fills the gaps between anchors with unit codes;
    and only the runs of changed units, with one unchanged unit of context on
    each side, are tokenised and diffed word by word, all in one token code
-   space (the words of the other unchanged units are counted by a regular
-   expression). On 1% of edits in 200,000 words this is about 15 times faster
-   than one flat word-level search, and a 1.6 MB text on one line is as fast
-   as the same text in paragraphs (see ``benchmarks/README.md``). Both
+   space. Of a region's unchanged ends (context and the common start and
+   end of its changed sentences) only the few tokens the clean-up can reach
+   are tokenised (``_textdiff_window``), and words are counted once over the
+   whole old text without a string per word (``_textdiff_count``): unchanged
+   words are the old text's words minus the removed ones. On 1% of edits in
+   200,000 words this is about 15 times faster than one flat word-level
+   search, and a 1.6 MB text on one line is as fast as the same text in
+   paragraphs (see ``benchmarks/README.md``). Both
    searches are exact (no time-out), but they may pick different alignments
    among equally small ones (the flat search may also match words across an
    unchanged unit), and the semantic clean-up can then merge them
@@ -111,12 +115,12 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 #: Characters that are punctuation or symbols: each is a token of its own and
 #: never part of a word. ASCII punctuation, Latin-1 punctuation and signs, the
 #: General Punctuation block (minus its spaces), CJK and full-width punctuation.
-_PUNCTUATION = (
-    r"!-/:-@\[-`{-~"
+_PUNCTUATION_WIDE = (
     r"\u00a1-\u00bf\u00d7\u00f7"
     r"\u2010-\u2027\u2030-\u205e"
     r"\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
 )
+_PUNCTUATION = r"!-/:-@\[-`{-~" + _PUNCTUATION_WIDE
 _WORD_CHAR = rf"[^\s{_PUNCTUATION}]"
 #: Joiners kept inside a word: apostrophes and hyphens between word characters
 #: ("don't", "UK’s", "space-based"), and . , : / between digits ("3.5",
@@ -355,7 +359,9 @@ class _Deadline:
 # Clean-up
 
 
-def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int]) -> None:
+def _lossless(
+    diffs: list[tuple[int, str]], kinds: dict[str, int], hits: list[bool] | None = None
+) -> None:
     """``diff_cleanupSemanticLossless`` on token codes, scoring token kinds.
 
     Slides each single edit between two equalities (by whole tokens) to the
@@ -363,6 +369,10 @@ def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int]) -> None:
     line, 4 at a line break, 3 after punctuation before a space, 2 at a space,
     1 at punctuation, 0 between two words. Same algorithm and scores as
     diff-match-patch's (Apache 2.0), on tokens instead of characters.
+
+    *hits* (if given) records whether a slide emptied the first op (``hits[0]``)
+    or the last op (``hits[1]``): a windowed region (``_textdiff_window``) is
+    then diffed again whole.
     """
 
     def score(one: str, two: str) -> int:
@@ -389,6 +399,8 @@ def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int]) -> None:
             equality2 = diffs[pointer + 1][1]
             # Shift the edit as far left as possible.
             common = _common_suffix(equality1, edit)
+            if hits is not None and common == len(equality1) and pointer == 1:
+                hits[0] = True
             if common:
                 shared = edit[-common:]
                 equality1 = equality1[:-common]
@@ -405,6 +417,8 @@ def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int]) -> None:
                 if value >= best_score:
                     best_score = value
                     best = (equality1, edit, equality2)
+            if hits is not None and not equality2 and pointer + 2 == len(diffs):
+                hits[1] = True
             if diffs[pointer - 1][1] != best[0]:
                 if best[0]:
                     diffs[pointer - 1] = (EQUAL, best[0])
@@ -479,7 +493,9 @@ def _new_dmp(kinds: dict[str, int], *, fast: bool = True) -> Any:
 
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # never the silent 1-second default; also no half-match
-    dmp.diff_cleanupSemanticLossless = lambda diffs: _lossless(diffs, kinds)
+    hits = [False, False]
+    dmp.edge_hits = hits  # see _lossless
+    dmp.diff_cleanupSemanticLossless = lambda diffs: _lossless(diffs, kinds, hits)
     if fast:
         _textdiff_search.install(dmp)
         dmp.diff_cleanupSemantic = lambda diffs: _textdiff_cleanup.cleanup_semantic(dmp, diffs)
@@ -640,8 +656,11 @@ def _word_token_re() -> re.Pattern[str]:
 
 
 def _count_words(text: str) -> int:
-    """Word tokens in *text* (as :func:`tokenize` cuts it), without tokenising the rest."""
-    return len(_word_token_re().findall(text))
+    """Word tokens in *text* (as :func:`tokenize` cuts it), without tokenising anything
+    (``_textdiff_count``)."""
+    from cspo_archive.compare._textdiff_count import count_words
+
+    return count_words(text, _WORD_CHAR, _PUNCTUATION_WIDE)
 
 
 def _text_units(text: str) -> list[str]:
@@ -720,8 +739,8 @@ def _diff_by_units(old: str, new: str, deadline: _Deadline | None) -> WordDiff |
     """Align paragraph (and long-paragraph sentence) units by their text, then word-diff
     only the changed runs; ``None`` when the units give nothing to anchor on.
 
-    Unchanged units are never tokenised (their words are counted by a regex),
-    except the ones next to a change, which the clean-up sees as context.
+    Unchanged units are never tokenised, except the ends of the ones next to a
+    change, which the clean-up sees as context (``_textdiff_window``).
     """
     old_units = _text_units(old)
     new_units = _text_units(new)
@@ -737,67 +756,103 @@ def _diff_by_units(old: str, new: str, deadline: _Deadline | None) -> WordDiff |
     aligned = _align_units(_new_dmp({}), old_codes, new_codes, deadline)
     parts = _regions(old_units, new_units, aligned)
 
-    # Tokenise the regions only, all in one code space (unchanged context once).
-    pieces = [
-        (tokens, tokens if b is None else tokenize(b))
-        for part in parts
-        if isinstance(part, list)
-        for a, b in part
-        for tokens in (tokenize(a),)
-    ]
+    from cspo_archive.compare._textdiff_window import window
+
+    # Tokenise what the regions' diffs can see, all in one code space.
+    windows = [window(part, tokenize) for part in parts if isinstance(part, list)]
+    pieces = [piece for win in windows for piece in win.pieces]
     try:
         codes = _Codes(
             list(chain.from_iterable(a for a, _ in pieces)),
-            list(chain.from_iterable(b for _, b in pieces)),
+            list(chain.from_iterable(a if b is None else b for a, b in pieces)),
         )
+        dmp = _new_dmp(codes.kinds)
+        hits: list[bool] = dmp.edge_hits
+        ops: list[tuple[int, str]] = []
+        equal: list[str] = []  # unchanged text not yet written to ops
+        removed = added = 0
+        at_old = at_new = 0  # in codes.old / codes.new
+        next_window = 0
+        for part in parts:
+            if isinstance(part, str):
+                equal.append(part)
+                continue
+            win = windows[next_window]
+            next_window += 1
+            diffs: list[tuple[int, str]] = []
+            old_tokens: list[str] = []
+            new_tokens: list[str] = []
+            for tokens_old, tokens_new in win.pieces:
+                old_piece = codes.old[at_old : at_old + len(tokens_old)]
+                at_old += len(tokens_old)
+                old_tokens.extend(tokens_old)
+                if tokens_new is None:
+                    at_new += len(tokens_old)
+                    new_tokens.extend(tokens_old)
+                    diffs.append((EQUAL, old_piece))
+                    continue
+                new_piece = codes.new[at_new : at_new + len(tokens_new)]
+                at_new += len(tokens_new)
+                new_tokens.extend(tokens_new)
+                diffs.extend(_search(dmp, old_piece, new_piece, deadline))
+            hits[:] = (False, False)
+            _clean_region(dmp, diffs)
+            if (hits[0] and win.cut_left) or (hits[1] and win.cut_right):
+                region_ops, counts = _diff_region(part, deadline)
+            else:
+                equal.append(win.head)
+                region_ops, counts = _decode_ops(
+                    _normalize(diffs), old_tokens, new_tokens, codes.words
+                )
+                region_ops.append((EQUAL, win.tail))
+            for op, text in region_ops:
+                if op == EQUAL:
+                    equal.append(text)
+                    continue
+                if any(equal):
+                    ops.append((EQUAL, "".join(equal)))
+                equal.clear()
+                ops.append((op, text))
+            removed += counts[DELETE]
+            added += counts[INSERT]
     except _TooManyTokensError:
         return None
-    dmp = _new_dmp(codes.kinds)
-    ops: list[tuple[int, str]] = []
-    equal: list[str] = []  # unchanged text not yet written to ops
-    counts = {DELETE: 0, EQUAL: 0, INSERT: 0}
-    at_old = at_new = 0  # in codes.old / codes.new
-    next_piece = 0
-    for part in parts:
-        if isinstance(part, str):
-            equal.append(part)
-            counts[EQUAL] += _count_words(part)
-            continue
-        diffs: list[tuple[int, str]] = []
-        old_tokens: list[str] = []
-        new_tokens: list[str] = []
-        for _, b in part:
-            tokens_old, tokens_new = pieces[next_piece]
-            next_piece += 1
-            old_tokens.extend(tokens_old)
-            new_tokens.extend(tokens_new)
-            old_piece = codes.old[at_old : at_old + len(tokens_old)]
-            new_piece = codes.new[at_new : at_new + len(tokens_new)]
-            at_old += len(tokens_old)
-            at_new += len(tokens_new)
-            if b is None:
-                diffs.append((EQUAL, old_piece))
-            else:
-                diffs.extend(_search(dmp, old_piece, new_piece, deadline))
-        dmp.diff_cleanupMerge(diffs)
-        dmp.diff_cleanupSemantic(diffs)
-        region_ops, region_counts = _decode_ops(
-            _normalize(diffs), old_tokens, new_tokens, codes.words
-        )
-        for op, text in region_ops:
-            if op == EQUAL:
-                equal.append(text)
-                continue
-            if equal:
-                ops.append((EQUAL, "".join(equal)))
-                equal.clear()
-            ops.append((op, text))
-        for op, count in region_counts.items():
-            counts[op] += count
-    if equal:
+    if any(equal):
         ops.append((EQUAL, "".join(equal)))
     exact = deadline is None or not deadline.expired
-    return _result(tuple(ops), exact, counts[EQUAL], counts[DELETE], counts[INSERT])
+    return _result(tuple(ops), exact, _count_words(old) - removed, removed, added)
+
+
+def _clean_region(dmp: Any, diffs: list[tuple[int, str]]) -> None:
+    """The merge and the semantic clean-up of one region's code ops, in place."""
+    dmp.diff_cleanupMerge(diffs)
+    dmp.diff_cleanupSemantic(diffs)
+
+
+def _diff_region(
+    part: Sequence[tuple[str, str | None]], deadline: _Deadline | None
+) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """One whole region diffed in a code space of its own: the text ops and their words."""
+    pieces = [
+        (tokens, tokens if b is None else tokenize(b)) for a, b in part for tokens in (tokenize(a),)
+    ]
+    old_tokens = list(chain.from_iterable(a for a, _ in pieces))
+    new_tokens = list(chain.from_iterable(b for _, b in pieces))
+    codes = _Codes(old_tokens, new_tokens)
+    dmp = _new_dmp(codes.kinds)
+    diffs: list[tuple[int, str]] = []
+    at_old = at_new = 0
+    for (tokens_old, tokens_new), (_, b) in zip(pieces, part, strict=True):
+        old_piece = codes.old[at_old : at_old + len(tokens_old)]
+        new_piece = codes.new[at_new : at_new + len(tokens_new)]
+        at_old += len(tokens_old)
+        at_new += len(tokens_new)
+        if b is None:
+            diffs.append((EQUAL, old_piece))
+        else:
+            diffs.extend(_search(dmp, old_piece, new_piece, deadline))
+    _clean_region(dmp, diffs)
+    return _decode_ops(_normalize(diffs), old_tokens, new_tokens, codes.words)
 
 
 # ---------------------------------------------------------------------------
