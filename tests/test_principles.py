@@ -742,40 +742,39 @@ _sentences = st.lists(
 @given(_sentences)
 def test_matchers_agree_with_one_regex_per_matcher(sentence: str) -> None:
     """Each matcher finds what the single alternation of its phrasings (and of its
-    exclusions) finds, when bound to the sentence itself (most phrasings left out)
-    and to a text that needs them all."""
-    from cspo_archive.compare._principles_engine import fold
+    exclusions) finds, on its own and when the whole taxonomy reads the sentence."""
     from cspo_archive.compare.principles import _taxonomy
 
     compiled = _taxonomy(None)
     matchers = [*compiled.matchers, compiled.markers]
-    everything = fold(" ".join([*_TAXONOMY_WORDS, *_ODD]))
-    for matcher, (pattern, exclude) in zip(matchers, _REFERENCES, strict=True):
+    found, marker = compiled.scan(sentence, markers=True)
+    for matcher, (pattern, exclude), together in zip(
+        matchers, _REFERENCES, [*found, marker], strict=True
+    ):
         assert matcher is not None
         expected = _reference_find(pattern, exclude, sentence)
-        bound = matcher.bind(fold(sentence), {})
-        assert (bound.find(sentence) if bound is not None else None) == expected, sentence
-        full = matcher.bind(everything, {})
-        assert full is not None
-        assert full.find(sentence) == expected, sentence
+        assert matcher.find(sentence) == expected, sentence
+        assert together == expected, sentence
 
 
 def test_matchers_agree_on_the_bundled_sentences() -> None:
     """On every sentence of the bundled publications, each matcher finds what the
     single alternation of its phrasings finds."""
-    from cspo_archive.compare._principles_engine import fold
     from cspo_archive.compare._sentences import split_sentences
     from cspo_archive.compare.principles import _taxonomy
 
     compiled = _taxonomy(None)
+    matchers = [*compiled.matchers, compiled.markers]
     for snapshot_id in BUNDLED.values():
         text = bundled_text(snapshot_id)
-        folded, seen = fold(text), dict[str, bool]()
-        bound = [m.bind(folded, seen) for m in [*compiled.matchers, compiled.markers] if m]
         for sentence in split_sentences(text):
-            for matcher, (pattern, exclude) in zip(bound, _REFERENCES, strict=True):
-                found = matcher.find(sentence.text) if matcher is not None else None
-                assert found == _reference_find(pattern, exclude, sentence.text)
+            found, marker = compiled.scan(sentence.text, markers=True)
+            for matcher, (pattern, exclude), together in zip(
+                matchers, _REFERENCES, [*found, marker], strict=True
+            ):
+                assert matcher is not None
+                expected = _reference_find(pattern, exclude, sentence.text)
+                assert matcher.find(sentence.text) == together == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -788,7 +787,7 @@ def test_empty_word_check_is_the_regex_check(body: str, stem: bool) -> None:
     from cspo_archive.compare import _principles_engine as engine
 
     token = body + ("*" if stem else "")
-    parsed = engine._TOKEN.fullmatch(token)
+    parsed = engine.token_re().fullmatch(token)
     if parsed is None or parsed.lastgroup != "word":
         return
     regex, pieces = engine.word_regex(token)
@@ -846,3 +845,257 @@ def test_exclusions_are_found_one_after_another_like_one_regex() -> None:
         ("gamma",)
     ]
     assert extract_principles("beta gamma.", profile).hits == ()
+
+
+# --- the matcher: any phrasing of the language, against its regular expression -----
+
+_LETTERS = "abs"
+
+
+@st.composite
+def _pattern_words(draw: st.DrawFn) -> str:
+    """A word of the pattern language: letters, hyphens, apostrophes, groups, ``?``
+    after any of them, and a final ``*`` (sometimes invalid, like a leading group)."""
+    pieces = [draw(st.sampled_from(_LETTERS))] if draw(st.integers(0, 9)) else []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.integers(0, 9))
+        if kind < 5:
+            piece = draw(st.sampled_from(_LETTERS))
+        elif kind < 7:
+            piece = draw(st.sampled_from("-\u2010'\u2019"))
+        else:
+            option = st.text(st.sampled_from(_LETTERS + "-'"), max_size=2)
+            piece = "(" + "|".join(draw(st.lists(option, min_size=1, max_size=3))) + ")"
+        pieces.append(piece + ("?" if draw(st.integers(0, 4)) == 0 else ""))
+    return "".join(pieces) + ("*" if draw(st.integers(0, 6)) == 0 else "")
+
+
+def _pattern_sequences(depth: int, top: bool) -> st.SearchStrategy[str]:
+    """A sequence of terms: words, ``{...}``, ``[...]``, gaps and (at the top) ``<N>``."""
+    term = (
+        st.one_of(_pattern_words(), _pattern_alternatives(depth + 1).map("{{{}}}".format))
+        if depth < 2
+        else _pattern_words()
+    )
+    step = st.one_of(
+        term,
+        st.integers(1, 3).map("~{}".format),
+        *([_pattern_alternatives(depth + 1).map("[{}]".format)] if depth < 2 else []),
+    )
+
+    @st.composite
+    def sequence(draw: st.DrawFn) -> str:
+        parts = [draw(term), *draw(st.lists(step, max_size=3))]
+        if top and draw(st.integers(0, 4)) == 0:
+            parts.insert(draw(st.integers(1, len(parts))), f"<{draw(st.integers(1, 3))}>")
+        return " ".join(parts)
+
+    return sequence()
+
+
+def _pattern_alternatives(depth: int) -> st.SearchStrategy[str]:
+    return st.lists(_pattern_sequences(depth, top=False), min_size=1, max_size=3).map("|".join)
+
+
+_phrasings = _pattern_sequences(0, top=True)
+#: Sentences of the phrasings' letters, with every kind of separator the engine
+#: treats specially: the three hyphens, both apostrophes, white space of several
+#: kinds, the underscore (a word character), other punctuation, and odd letters.
+_odd_sentences = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [*"a b s ab ba as abs aa ss x 2 S AB".split(), "\u017f", "\u0130", "\u0131", "\u212a"]
+        ),
+        st.sampled_from(
+            [
+                " ",
+                " ",
+                "-",
+                "\u2010",
+                "\u2011",
+                "'",
+                "\u2019",
+                ", ",
+                " - ",
+                "_",
+                "\xa0",
+                "\t",
+                ".",
+                "\u2013",
+                "",
+                "  ",
+            ]
+        ),
+    ).map("".join),
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+def _regex_or_error(phrasing: str) -> str:
+    """The regex of *phrasing* (word start included), or the parser's complaint."""
+    from cspo_archive.compare import _principles_engine as engine
+
+    try:
+        return engine.WORD_START + engine.Parser(phrasing).parse()[0]
+    except engine.PatternError as exc:
+        return f"error: {exc}"
+
+
+def _alternation(phrasings: list[str]) -> re.Pattern[str] | None:
+    return (
+        re.compile("|".join(f"(?:{_regex_or_error(p)})" for p in phrasings), re.IGNORECASE)
+        if phrasings
+        else None
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_phrasings, min_size=1, max_size=3),
+    st.lists(_phrasings, max_size=2),
+    st.lists(_odd_sentences, min_size=1, max_size=8),
+)
+def test_any_matcher_agrees_with_its_regex(
+    phrasings: list[str], exclude: list[str], sentences: list[str]
+) -> None:
+    """For phrasings drawn from the whole language (groups, optional letters and
+    hyphens, apostrophes, stems, alternatives, optional parts, gaps, either order)
+    and sentences with hyphens, apostrophes, odd white space, underscores and
+    letters that fold oddly, a matcher finds exactly what the alternation of its
+    phrasings' regular expressions finds, exclusions included; and it refuses a
+    phrasing exactly when the regex parser does, with the same message."""
+    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.compare._principles_match import Phrasing
+
+    valid = []
+    for phrasing in [*phrasings, *exclude]:
+        expected = _regex_or_error(phrasing)
+        if expected.startswith("error: "):
+            with pytest.raises(engine.PatternError) as info:
+                Phrasing(phrasing)
+            assert expected == f"error: {info.value}"
+        else:
+            Phrasing(phrasing)
+            valid.append(phrasing)
+    phrasings = [p for p in phrasings if p in valid]
+    exclude = [p for p in exclude if p in valid]
+    if not phrasings:
+        return
+    matcher = engine.Matcher(tuple(map(Phrasing, phrasings)), tuple(map(Phrasing, exclude)))
+    pattern, excluded = _alternation(phrasings), _alternation(exclude)
+    assert pattern is not None
+    for sentence in sentences:
+        assert matcher.find(sentence) == _reference_find(pattern, excluded, sentence), (
+            phrasings,
+            exclude,
+            sentence,
+        )
+
+
+@pytest.mark.parametrize(
+    ("phrasings", "exclude", "sentence"),
+    [
+        # Hyphenated compounds: each hyphen, white space or nothing in a hyphen slot;
+        # never the tail of a compound; a later term may follow a lone hyphen.
+        (["co-operation"], [], "co\u2011operation, co operation, cooperation"),
+        (["co-operation"], [], "co\u2013operation and co  operation"),
+        (["escalation"], [], "de-escalation de\u2010escalation de\u2011escalation"),
+        (["escalation"], [], "de\u2013escalation"),
+        (["protect defend"], [], "protect-defend"),
+        (["de-?escalat*"], [], "de-escalating, deescalated"),
+        (["a(-|b)c"], [], "a-c abc ac"),
+        # Apostrophes, straight and curly, optional or not.
+        (["nation's"], [], "nation\u2019s nation's nations"),
+        (["nation'?s"], [], "nations nation\u2019s"),
+        # Letters that fold oddly when ignoring case.
+        (["sss"], [], "\u017fS\u017f"),
+        (["kit"], [], "\u212aIT \u212a\u0130T \u212a\u0131T"),
+        (["\u0131s"], [], "IS is \u0130S"),
+        # Punctuation and underscores between terms.
+        (["deter hostile"], [], "deter - - hostile; deter_hostile; deter\u2014hostile"),
+        (["deter* [very] hostile"], [], "deterring, (very) hostile"),
+        # Gaps at their limit, and greedy gaps choosing the farthest end.
+        (["a ~20 b"], [], "a " + "x " * 20 + "b"),
+        (["a ~20 b"], [], "a " + "x " * 21 + "b"),
+        (["a ~2 b"], [], "a b x b"),
+        (["a ~2 [b]"], [], "a x y z"),
+        (["a <2> b"], [], "b x a, a y b"),
+        # Overlapping exclusions: only the ones finditer finds count.
+        (["gamma"], ["alpha beta", "beta gamma"], "alpha beta gamma"),
+        (["beta"], ["alpha beta gamma", "beta"], "alpha beta gamma beta"),
+        (["a b", "b"], ["a"], "a b"),
+    ],
+)
+def test_matcher_edge_cases_agree_with_the_regex(
+    phrasings: list[str], exclude: list[str], sentence: str
+) -> None:
+    """Hyphenated compounds, apostrophes, Unicode case, punctuation between terms,
+    gaps at their limit and overlapping exclusions: the matcher finds what the
+    regular expression finds."""
+    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.compare._principles_match import Phrasing
+
+    matcher = engine.Matcher(tuple(map(Phrasing, phrasings)), tuple(map(Phrasing, exclude)))
+    pattern = _alternation(phrasings)
+    assert pattern is not None
+    expected = _reference_find(pattern, _alternation(exclude), sentence)
+    assert matcher.find(sentence) == expected
+
+
+def test_matcher_edge_cases_find_what_they_should() -> None:
+    """A few of the edge cases, spelled out (so the regex itself is checked too)."""
+    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.compare._principles_match import Phrasing
+
+    def find(phrasing: str, sentence: str, *exclude: str) -> str | None:
+        return engine.Matcher((Phrasing(phrasing),), tuple(map(Phrasing, exclude))).find(sentence)
+
+    assert find("co-operation", "a co\u2011operation") == "co\u2011operation"
+    assert find("escalation", "de-escalation") is None
+    assert find("nation's", "nation\u2019s") == "nation\u2019s"
+    assert find("sss", "\u017fS\u017f") == "\u017fS\u017f"
+    assert find("a ~2 b", "a b x b") == "a b x b"
+    assert find("a ~20 b", "a " + "x " * 21 + "b") is None
+    assert find("de-?escalat*", "de-escalating") == "de-escalating"
+    assert find("beta", "alpha beta gamma beta", "alpha beta gamma", "beta") is None
+
+
+@pytest.mark.parametrize(
+    "phrasing",
+    [
+        "a?-b c",  # may begin with a hyphen
+        "a?'s",  # may begin with an apostrophe
+        "sa?b?a?b?a?b?a?b?(a|b|s)?(a|b|s) s",  # more forms than the matcher expands
+    ],
+)
+def test_phrasings_without_a_program_run_their_regex(phrasing: str) -> None:
+    """A phrasing that may begin with a non-word character, or has a word of too
+    many forms, runs its regular expression, with the same results."""
+    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.compare._principles_match import Phrasing
+
+    compiled = Phrasing(phrasing)
+    assert compiled.program is None
+    matcher = engine.Matcher((compiled,), ())
+    pattern = _alternation([phrasing])
+    assert pattern is not None
+    for sentence in ["x -b c", "'s", "a-b c", "ab s", "sabab s", "sas s", "b s a", "ss"]:
+        assert matcher.find(sentence) == _reference_find(pattern, None, sentence)
+
+
+def test_folding_equal_means_equal_to_the_regex() -> None:
+    """Two characters that fold alike are taken for one another by a regex ignoring
+    case (the matcher compares folded text, so it must never be more lenient)."""
+    from cspo_archive.compare._principles_engine import fold
+
+    chars = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    folded = fold(chars)
+    classes: dict[str, list[str]] = {}
+    for char, key in zip(chars, folded, strict=True):
+        if key != char:
+            classes.setdefault(key, [key]).append(char)
+    for members in classes.values():
+        for char in members:
+            for other in members:
+                assert re.fullmatch(re.escape(char), other, re.IGNORECASE), (char, other)

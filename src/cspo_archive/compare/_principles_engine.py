@@ -1,55 +1,69 @@
 """The engine behind :mod:`cspo_archive.compare.principles`: the pattern language,
 taxonomy validation, and matching (imported on first use, not with the module).
 
-Each phrasing is parsed to a regular expression (the text ``compile_phrasing``
-returns) and to the literal letter runs any match must contain. A matcher finds,
-in a sentence, the leftmost match of any of its phrasings (the first phrasing
-that fits at that position) that no exclusion overlaps: exactly what one
-regular expression ``(?:p1)|(?:p2)|...`` finds. It runs each phrasing's own
-regular expression instead, compiled on first need and kept for the process,
-and only the phrasings whose literal runs all occur in the text being read
-(found with substring tests on a case-folded copy): a phrasing whose literals
-are absent can match nowhere in the text, so leaving it out changes no result,
-and Python's regular expression compiler (pure Python) is the expensive part.
+The pattern language is defined by the regular expression each phrasing stands
+for: :class:`Parser` writes it (``compile_phrasing`` returns it). Matching does
+not compile those regular expressions (Python's compiler is pure Python, about a
+millisecond per phrasing): :mod:`._principles_match` runs each phrasing as a small
+program over the sentence's words that finds exactly what its regular expression
+finds. A matcher finds, in a sentence, the leftmost match of any of its phrasings
+(the first phrasing that fits at that position) that no exclusion overlaps:
+exactly what one regular expression ``(?:p1)|(?:p2)|...`` finds.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cspo_archive.compare import _principles_match as _match
+from cspo_archive.compare._principles_match import (
+    Index,
+    PatternError,
+    Phrasing,
+    Text,
+    first_match,
+    fold,
+)
 from cspo_archive.compare.principles import GROUPS, Principle
 from cspo_archive.exceptions import ArchiveFormatError
 
-# --- the pattern language ----------------------------------------------------------
+__all__ = ["Matcher", "Parser", "PatternError", "Phrasing", "Taxonomy", "build", "fold"]
 
-_MAX_GAP = 20
-_HYPHENS = "-\u2010\u2011"
-_APOSTROPHES = "'\u2019"
+# --- the pattern language: the regular expression of a phrasing ---------------------
+
+_MAX_GAP = _match.MAX_GAP
+_HYPHENS = _match.HYPHENS
+_APOSTROPHES = _match.APOSTROPHES
+
 #: Between neighbouring terms: any run of spaces and punctuation.
 _SEP = r"\W+"
 #: A word starts where no word (nor a word and a hyphen: a compound's tail) precedes.
 WORD_START = rf"(?<!\w)(?<!\w[{_HYPHENS}])"
 _WORD_END = r"(?!\w)"
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-    | ~(?P<gap>\d+)
-    | <(?P<either>\d+)>
-    | (?P<punct>[{}\[\]|])
-    | (?P<word>(?:(?:[^\W_]|['\u2019\-])\??|\((?:[^\W_]|['\u2019\-]|\|)*\)\??)+\*?)
-    """,
-    re.VERBOSE,
-)
-_GROUPS_IN_WORD = re.compile(r"(\([^()]*\))")
 
 
-class PatternError(Exception):
-    """A phrasing does not follow the pattern language (message says why)."""
+@functools.cache
+def token_re() -> re.Pattern[str]:
+    """One token of a phrasing (compiled on first use)."""
+    return re.compile(
+        r"""
+        (?P<space>\s+)
+        | ~(?P<gap>\d+)
+        | <(?P<either>\d+)>
+        | (?P<punct>[{}\[\]|])
+        | (?P<word>(?:(?:[^\W_]|['\u2019\-])\??|\((?:[^\W_]|['\u2019\-]|\|)*\)\??)+\*?)
+        """,
+        re.VERBOSE,
+    )
+
+
+@functools.cache
+def _groups_in_word() -> re.Pattern[str]:
+    return re.compile(r"(\([^()]*\))")
 
 
 #: The letters a regex can begin with (lowercase), or None when it may begin with any.
@@ -120,7 +134,7 @@ def word_regex(token: str) -> tuple[str, list[str]]:
     split at its groups (no validation)."""
     body = token.removesuffix("*")
     out = []
-    pieces = [piece for piece in _GROUPS_IN_WORD.split(body) if piece]
+    pieces = [piece for piece in _groups_in_word().split(body) if piece]
     for piece in pieces:
         if piece.startswith("("):
             options = piece[1:-1].split("|")
@@ -153,11 +167,12 @@ def _word(token: str) -> tuple[str, _Firsts, Needs]:
     return regex + _WORD_END, firsts, ((frozenset((literal,)),) if literal else ())
 
 
-def _tokens(phrasing: str) -> list[tuple[str, str]]:
-    tokens = []
+def tokens(phrasing: str) -> list[tuple[str, str]]:
+    """The tokens of *phrasing* (kind, text), white space left out."""
+    found = []
     position = 0
     while position < len(phrasing):
-        match = _TOKEN.match(phrasing, position)
+        match = token_re().match(phrasing, position)
         if match is None:
             msg = (
                 f"unexpected {phrasing[position]!r} at character {position + 1}; words are "
@@ -166,9 +181,9 @@ def _tokens(phrasing: str) -> list[tuple[str, str]]:
             raise PatternError(msg)
         kind = match.lastgroup or ""
         if kind != "space":
-            tokens.append((kind, match.group(kind)))
+            found.append((kind, match.group(kind)))
         position = match.end()
-    return tokens
+    return found
 
 
 def _any_of(options: Sequence[Needs]) -> Needs:
@@ -186,7 +201,7 @@ class Parser:
     """Recursive descent over the tokens of one phrasing, straight to regex text."""
 
     def __init__(self, phrasing: str) -> None:
-        self.tokens = _tokens(phrasing)
+        self.tokens = tokens(phrasing)
         self.position = 0
 
     def parse(self) -> tuple[str, _Firsts, Needs]:
@@ -292,141 +307,29 @@ class Parser:
         return regex, firsts, needs
 
 
-# --- case folding for the literal test ---------------------------------------------
-
-
-@functools.cache
-def _table() -> dict[int, int] | None:
-    """Characters the regular expression engine takes as the same letter when
-    ignoring case beyond plain lowercase (U+0073 and U+017F, the two small
-    sigmas...), each mapped to one representative, from the engine's own table.
-
-    ``None`` if this Python has no such table (``re._casefix`` is private): then
-    no phrasing is ever skipped, which is slower but gives the same results.
-    """
-    try:
-        casefix: Any = importlib.import_module("re._casefix")
-        extra: Mapping[int, Iterable[int]] = casefix._EXTRA_CASES
-    except (ImportError, AttributeError):  # pragma: no cover - CPython 3.11-3.14 have it
-        return None
-    classes: dict[int, set[int]] = {}
-    for code, others in extra.items():
-        merged = {code, *others}
-        for member in list(merged):
-            merged |= classes.get(member, set())
-        for member in merged:
-            classes[member] = merged
-    return {code: min(members) for code, members in classes.items() if code != min(members)}
-
-
-def fold(text: str) -> str:
-    """*text* with every character as the regular expression engine compares it
-    when ignoring case (its simple lowercase, one representative per group of
-    equivalent letters); same length as *text*."""
-    # U+0130 is the one character whose str.lower() is not its simple lowercase.
-    return text.replace("\u0130", "i").lower().translate(_table() or {})
-
-
 # --- matching ----------------------------------------------------------------------
-
-
-class Phrasing:
-    """One parsed phrasing: its regex (compiled on first use) and its literals."""
-
-    __slots__ = ("_pattern", "needs", "regex")
-
-    def __init__(self, regex: str, needs: Needs) -> None:
-        self.regex = regex
-        self.needs = needs
-        self._pattern: re.Pattern[str] | None = None
-
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        """The compiled regex, word start included, ignoring case."""
-        if self._pattern is None:
-            self._pattern = re.compile(WORD_START + self.regex, re.IGNORECASE)
-        return self._pattern
-
-    def possible(self, folded: str, seen: dict[str, bool]) -> bool:
-        """Whether the text folded to *folded* holds every literal a match needs
-        (*seen* caches the substring tests of one text)."""
-        if _table() is None:  # pragma: no cover - folding unknown: never skip
-            return True
-        for clause in self.needs:
-            for literal in clause:
-                found = seen.get(literal)
-                if found is None:
-                    found = seen[literal] = literal in folded
-                if found:
-                    break
-            else:
-                return False
-        return True
 
 
 class Matcher:
     """Phrasings and exclusions: finds the first match that no exclusion overlaps."""
 
-    __slots__ = ("exclude", "phrasings")
+    __slots__ = ("_index", "exclude", "phrasings")
 
     def __init__(self, phrasings: tuple[Phrasing, ...], exclude: tuple[Phrasing, ...]) -> None:
         self.phrasings = phrasings
         self.exclude = exclude
-
-    def bind(self, folded: str, seen: dict[str, bool]) -> BoundMatcher | None:
-        """The matcher for one text (folded to *folded*): only the phrasings and
-        exclusions that can match in it, compiled; ``None`` when none can."""
-        patterns = [p.pattern for p in self.phrasings if p.possible(folded, seen)]
-        if not patterns:
-            return None
-        exclude = [p.pattern for p in self.exclude if p.possible(folded, seen)]
-        return BoundMatcher(patterns, exclude)
-
-
-class BoundMatcher:
-    """A matcher's compiled phrasings and exclusions that can match in one text."""
-
-    __slots__ = ("exclude", "patterns")
-
-    def __init__(self, patterns: list[re.Pattern[str]], exclude: list[re.Pattern[str]]) -> None:
-        self.patterns = patterns
-        self.exclude = exclude
+        self._index: Index | None = None
 
     def find(self, text: str) -> str | None:
         """The leftmost match in *text* (at one position, the first phrasing's)
         that overlaps no match of an exclusion, or ``None``."""
-        first = _first(self.patterns, text, 0)
-        if first is None:
+        if self._index is None:
+            self._index = Index([self.phrasings, self.exclude])
+        prepared = Text(text)
+        pairs = self._index.candidates(prepared)
+        if 0 not in pairs:
             return None
-        excluded = _spans(self.exclude, text)
-        while first is not None:
-            start, end = first.span()
-            if not any(start < x_end and x_start < end for x_start, x_end in excluded):
-                return first.group(0)
-            first = _first(self.patterns, text, start + 1)
-        return None
-
-
-def _first(patterns: Sequence[re.Pattern[str]], text: str, position: int) -> re.Match[str] | None:
-    """What ``(?:p1)|(?:p2)|...`` finds searching *text* from *position*: the
-    leftmost match, and at one position the first pattern's."""
-    best: re.Match[str] | None = None
-    for pattern in patterns:
-        match = pattern.search(text, position)
-        if match is not None and (best is None or match.start() < best.start()):
-            best = match
-    return best
-
-
-def _spans(patterns: Sequence[re.Pattern[str]], text: str) -> list[tuple[int, int]]:
-    """The spans ``finditer`` of ``(?:p1)|(?:p2)|...`` gives: each search starts
-    where the previous match ended (no pattern here matches the empty string)."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while (match := _first(patterns, text, position)) is not None:
-        spans.append(match.span())
-        position = max(match.end(), match.start() + 1)
-    return spans
+        return first_match(prepared, self.phrasings, pairs[0], self.exclude, pairs.get(1, ()))
 
 
 # --- taxonomy: validation and compilation -------------------------------------------
@@ -435,7 +338,7 @@ def _spans(patterns: Sequence[re.Pattern[str]], text: str) -> list[tuple[int, in
 class Taxonomy:
     """A validated taxonomy: its principles and one matcher for each, and the markers."""
 
-    __slots__ = ("markers", "matchers", "principles", "version")
+    __slots__ = ("_index", "markers", "matchers", "principles", "version")
 
     def __init__(
         self,
@@ -448,9 +351,41 @@ class Taxonomy:
         self.principles = principles
         self.matchers = matchers
         self.markers = markers
+        self._index: Index | None = None
+
+    def scan(self, text: str, *, markers: bool = False) -> tuple[list[str | None], str | None]:
+        """What each matcher finds in the sentence *text* (``Matcher.find``), and
+        what the markers find (only when no principle is found, unless *markers*)."""
+        every = [*self.matchers, *([self.markers] if self.markers is not None else [])]
+        if self._index is None:
+            self._index = Index([g for m in every for g in (m.phrasings, m.exclude)])
+        prepared = Text(text)
+        pairs = self._index.candidates(prepared)
+        found: list[str | None] = []
+        for number, matcher in enumerate(every):
+            if number == len(self.matchers) and not markers and any(found):
+                break
+            mine = pairs.get(2 * number)
+            found.append(
+                None
+                if mine is None
+                else first_match(
+                    prepared,
+                    matcher.phrasings,
+                    mine,
+                    matcher.exclude,
+                    pairs.get(2 * number + 1, ()),
+                )
+            )
+        marker = found[len(self.matchers)] if len(found) > len(self.matchers) else None
+        return found[: len(self.matchers)], marker
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+def _is_slug(text: str) -> bool:
+    """Whether *text* is lowercase ASCII letters and digits in runs joined by single hyphens."""
+    return all(
+        part.isascii() and part.isalnum() and part == part.lower() for part in text.split("-")
+    )
 
 
 def fail(message: str, source: str) -> ArchiveFormatError:
@@ -481,14 +416,13 @@ def _phrasings(
     phrasings: list[Phrasing] = []
     for number, phrasing in enumerate(value, start=1):
         try:
-            regex, _, needs = Parser(phrasing).parse()
+            phrasings.append(Phrasing(phrasing))
         except PatternError as exc:
             msg = (
                 f"{where}: {key} #{number} {phrasing!r} is not a valid pattern: {exc} "
                 "(the pattern language is described at the top of cspo.principles.toml)"
             )
             raise fail(msg, source) from None
-        phrasings.append(Phrasing(regex, needs))
     return tuple(phrasings)
 
 
@@ -522,7 +456,7 @@ def build(fingerprint: str, source: str) -> Taxonomy:
             msg = f"{where} must be a table (got {entry!r} that is a {type(entry).__name__})"
             raise fail(msg, source)
         principle_id = _text_field(entry, "id", where, source)
-        if _SLUG.fullmatch(principle_id) is None:
+        if not _is_slug(principle_id):
             msg = (
                 f"{where}: id {principle_id!r} is not a slug; use lowercase letters, digits "
                 "and single hyphens, like 'international-law'"

@@ -4,8 +4,9 @@ sentences that state them, and what changed between two releases.
 The taxonomy is data: the ``[principles]`` table of the profile
 (``profiles/cspo.principles.toml``), whose header documents the small pattern
 language each phrasing is written in. The taxonomy is parsed once per
-process, on first use; each phrasing is compiled to a regular expression only
-when a text contains the words it needs (``_principles_engine`` says how).
+process, on first use; each phrasing runs as a small program over a sentence's
+words that finds exactly what its regular expression would
+(``_principles_match`` says how).
 
 Each finding points back to its evidence: every :class:`PrincipleHit` holds the
 sentences (:class:`~cspo_archive.compare._sentences.Sentence`, with offsets)
@@ -217,28 +218,15 @@ def extract_principles(text: str, profile: Mapping[str, Any] | None = None) -> P
     Never raises on any text (only on an invalid taxonomy).
     """
     taxonomy = _taxonomy(profile)
-    from cspo_archive.compare._principles_engine import fold
-
-    # Only the phrasings whose words occur in the text can match in it: bind
-    # (and compile) just those, once for all the sentences.
-    folded, seen = fold(text), dict[str, bool]()
-    matchers = [matcher.bind(folded, seen) for matcher in taxonomy.matchers]
-    markers = taxonomy.markers.bind(folded, seen) if taxonomy.markers is not None else None
     found: list[list[tuple[Sentence, str]]] = [[] for _ in taxonomy.principles]
     unclassified: list[Commitment] = []
     for sentence in split_sentences(text):
-        stated = False
-        for evidence, matcher in zip(found, matchers, strict=True):
-            if matcher is None:
-                continue
-            phrase = matcher.find(sentence.text)
+        phrases, marker = taxonomy.scan(sentence.text)
+        for evidence, phrase in zip(found, phrases, strict=True):
             if phrase is not None:
                 evidence.append((sentence, phrase))
-                stated = True
-        if not stated and markers is not None:
-            marker = markers.find(sentence.text)
-            if marker is not None:
-                unclassified.append(Commitment(sentence, marker))
+        if marker is not None:
+            unclassified.append(Commitment(sentence, marker))
     hits = tuple(
         PrincipleHit(
             principle,
