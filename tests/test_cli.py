@@ -210,6 +210,31 @@ def test_main_command_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_console_main_tunes_the_collector_only_for_its_own_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The executable exits with main()'s code after raising the GC threshold and
+    freezing what is alive; main() on its own leaves the collector as it was."""
+    import gc
+
+    from cspo_archive import cli
+
+    before = gc.get_threshold()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.get_threshold() == before
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as info:
+            cli.console_main()
+        assert info.value.code == 3
+        assert gc.get_threshold() == cli.GC_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 def test_add_ingests_a_capture_and_is_idempotent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

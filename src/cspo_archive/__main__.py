@@ -1,7 +1,5 @@
 """``python -m cspo_archive`` runs the ``cspo-archive`` command."""
 
-import sys
+from cspo_archive.cli import console_main
 
-from cspo_archive.cli import main
-
-sys.exit(main())
+console_main()
