@@ -18,7 +18,7 @@ import time
 
 from benchmarks._table import table
 
-REPEATS = 15
+REPEATS = 21
 CASES = (
     ("python -c pass", ["-c", "pass"]),
     ("python -c 'import cspo_archive'", ["-c", "import cspo_archive"]),
@@ -34,31 +34,30 @@ CASES = (
 TARGETS = {CASES[1][0]: 4.0, CASES[3][0]: 10.0}
 
 
-def _median_seconds(arguments: list[str], repeats: int) -> float:
-    """The median wall time of *repeats* runs of the interpreter with *arguments*."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    times: list[float] = []
-    subprocess.run(  # noqa: S603 - warm-up: writes the .pyc files, as pip install does
+def _run_seconds(arguments: list[str], env: dict[str, str]) -> float:
+    """Wall time of one run of the interpreter with *arguments*."""
+    start = time.perf_counter()
+    subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, *arguments], stdout=subprocess.DEVNULL, check=True, env=env
     )
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-            [sys.executable, *arguments], stdout=subprocess.DEVNULL, check=True, env=env
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return time.perf_counter() - start
 
 
 def run() -> list[dict[str, str]]:
-    """One row per case, interleaving nothing: each case runs its repeats in a row."""
+    """One row per case. The cases take turns (one run of each per round), so a
+    change in the machine's load hits every case alike and the ratios hold."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for _, arguments in CASES:  # warm-up: writes the .pyc files, as pip install does
+        _run_seconds(arguments, env)
+    times: dict[str, list[float]] = {name: [] for name, _ in CASES}
+    for _ in range(REPEATS):
+        for name, arguments in CASES:
+            times[name].append(_run_seconds(arguments, env))
+    base = statistics.median(times[CASES[0][0]])
     rows: list[dict[str, str]] = []
-    base: float | None = None
-    for name, arguments in CASES:
-        seconds = _median_seconds(arguments, REPEATS)
-        if base is None:
-            base = seconds
+    for name, _ in CASES:
+        seconds = statistics.median(times[name])
         target = TARGETS.get(name)
         rows.append(
             {
