@@ -15,6 +15,14 @@ come out of one pass with a stack (:func:`trivial_equalities`). The rest is
 the lossless clean-up, and the extraction of overlaps between a removal and
 the addition after it. ``tests/test_textdiff.py`` checks the result against
 ``diff_cleanupSemantic`` itself on random diffs.
+
+Parts of this file are adapted from diff-match-patch
+(https://github.com/google/diff-match-patch, Python 3 port as packaged on PyPI):
+Copyright 2018 The diff-match-patch Authors, licensed under the Apache License,
+Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0). Changed here: the
+first step of ``diff_cleanupSemantic`` is rewritten as one pass
+(:func:`trivial_equalities`); the overlap extraction (:func:`_extract_overlaps`)
+is its code as a function of a diff list.
 """
 
 from __future__ import annotations
