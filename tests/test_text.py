@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import random
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cspo_archive import InvalidIdError, canonicalize, make_id, slugify
-from cspo_archive._text import MAX_ID_LENGTH, canonical_problem, check_id
+from cspo_archive._text import (
+    MAX_ID_LENGTH,
+    SUGGESTION_POOL,
+    canonical_problem,
+    check_id,
+    close_ids,
+)
 
 HOSTILE_IDS = [
     "",
@@ -157,3 +165,46 @@ def test_lazy_pattern_compiles_once_on_first_use() -> None:
     assert pattern.fullmatch("bb") is not None
     assert pattern.match("ab") is None
     assert LazyPattern(rb"\d+").search(b"ab12") is not None
+
+
+def _many_ids(count: int) -> list[str]:
+    words = ["space", "vision", "joint", "statement", "coalition", "board", "safe", "uk"]
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
+    ids = {
+        f"{2000 + rng.randrange(26)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}-"
+        + "-".join(rng.choice(words) for _ in range(rng.randint(3, 7)))
+        for _ in range(count)
+    }
+    return sorted(ids)
+
+
+@given(
+    st.text(alphabet="ab-12", max_size=12),
+    st.lists(st.text(alphabet="ab-12", min_size=1, max_size=12), max_size=30),
+)
+def test_close_ids_on_a_small_archive_is_difflib_over_every_id(query: str, ids: list[str]) -> None:
+    """Up to the pool size, suggestions are difflib's close matches over all ids."""
+    assert close_ids(query, ids) == difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
+
+
+def test_close_ids_on_a_large_archive_scores_a_bounded_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On 20,000 ids only a bounded pool is scored, and typos anywhere in an id
+    (its end, its slug, its date) still find it."""
+    ids = _many_ids(20_000)
+    scored: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word: str, possibilities: list[str], n: int, cutoff: float) -> list[str]:
+        scored.append(len(possibilities))
+        return real(word, possibilities, n=n, cutoff=cutoff)
+
+    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    target = ids[12_345]
+    date, slug = target[:10], target[11:]
+    wrong_date = ("1999" if date[:4] != "1999" else "1998") + date[4:]
+    for typo in (target[:-1] + "x", f"{date}-x{slug[1:]}", f"{wrong_date}-{slug}"):
+        assert target in close_ids(typo, ids), typo
+    assert scored
+    assert max(scored) <= SUGGESTION_POOL

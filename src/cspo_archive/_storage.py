@@ -44,7 +44,7 @@ from attrs import frozen
 
 from cspo_archive import _serialize
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive._text import check_id, is_digest, sha256_digest
+from cspo_archive._text import check_id, close_ids, is_digest, sha256_digest
 from cspo_archive.exceptions import (
     ArchiveFormatError,
     ArchiveWriteError,
@@ -814,9 +814,7 @@ class Store:
             return str(path)
 
     def not_found(self, snapshot_id: str) -> SnapshotNotFoundError:
-        import difflib  # only on the error path
-
-        close = difflib.get_close_matches(snapshot_id, self.ids(), n=3, cutoff=0.6)
+        close = close_ids(snapshot_id, self.ids())
         hint = (
             f"did you mean {', '.join(repr(c) for c in close)}?"
             if close

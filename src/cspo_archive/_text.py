@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import InvalidIdError
 
 #: The only digest algorithm; written ``sha256:<64 lowercase hex>`` (pooch style).
@@ -175,3 +176,36 @@ def canonical_problem(text: str) -> str | None:
         f"one blank line between paragraphs, one final newline); first difference at "
         f"offset {at}"
     )
+
+
+_ID_DATE = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: At most this many ids are scored for "did you mean" suggestions.
+SUGGESTION_POOL = 600
+
+
+def close_ids(query: str, ids: list[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Up to *n* ids like *query*, best first, for "did you mean" hints.
+
+    ``difflib.get_close_matches`` over every id, when there are at most
+    :data:`SUGGESTION_POOL`. Beyond that, scoring every id would take seconds on a
+    large archive (about 10 s for 100,000), so only a bounded pool is scored: the
+    ids that sort next to *query* (a typo late in the id), those with the same
+    date (a typo in the slug), and those with the same slug (a typo in the date).
+    """
+    import bisect  # error path only
+    import difflib
+    import itertools
+
+    if len(ids) <= SUGGESTION_POOL:
+        return difflib.get_close_matches(query, ids, n=n, cutoff=cutoff)
+    ordered = sorted(ids)
+    share = SUGGESTION_POOL // 3
+    at = bisect.bisect_left(ordered, query)
+    pool = set(ordered[max(0, at - share // 2) : at + share // 2])
+    date, slug = query[:10], query[11:]
+    if _ID_DATE.fullmatch(date):
+        start = bisect.bisect_left(ordered, date)
+        pool.update(i for i in ordered[start : start + share] if i.startswith(date))
+    if slug:
+        pool.update(itertools.islice((i for i in ordered if i[11:] == slug), share))
+    return difflib.get_close_matches(query, sorted(pool), n=n, cutoff=cutoff)
