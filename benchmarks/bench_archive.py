@@ -37,6 +37,7 @@ from cspo_archive import (
     Provenance,
     PublishedDate,
     Snapshot,
+    SnapshotNotFoundError,
 )
 from cspo_archive._storage import CAPTURES, ITEMS, RECORD_FILE, TEXT_FILE, seal_record
 from cspo_archive._text import sha256_digest
@@ -248,6 +249,20 @@ def main() -> None:
         res_small = median_time(lambda: small.resolve(small_ids[60][:-2]), 50)
         res_big = median_time(lambda: big.resolve(prefix), 10)
         rows.append(("resolve(unique prefix)", fmt(res_small), fmt(res_big), "", "50 / 10"))
+
+        # a typo: get() of an id that is not there, with its "did you mean" suggestions
+        def missing(archive: Archive, snapshot_id: str) -> None:
+            try:
+                archive.get(snapshot_id[:-1] + "x")
+            except SnapshotNotFoundError:
+                return
+            raise AssertionError(snapshot_id)  # pragma: no cover - the id is made up
+
+        miss_small = median_time(lambda: missing(small, small_ids[60]), 20)
+        miss_big = median_time(lambda: missing(big, big_ids[SAMPLE_ADDS + 12_345]), 5)
+        rows.append(
+            ("get(missing id), with suggestions", fmt(miss_small), fmt(miss_big), "", "20 / 5")
+        )
 
         # adds: the same 1,000 real adds into the small and into the big archive
         add_small = time_adds(small, REAL_ADDS, "s")
