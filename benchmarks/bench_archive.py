@@ -31,17 +31,13 @@ from pathlib import Path
 
 from cspo_archive import (
     Archive,
-    DateSource,
-    DocumentType,
-    Metadata,
-    Provenance,
-    PublishedDate,
     Snapshot,
     SnapshotNotFoundError,
 )
 from cspo_archive._storage import CAPTURES, ITEMS, RECORD_FILE, TEXT_FILE, seal_record
 from cspo_archive._text import sha256_digest
 from cspo_archive.archive import _record
+from cspo_archive.testing import example_snapshot
 
 BIG = 100_000
 SMALL = 100
@@ -52,25 +48,14 @@ SAMPLE_ADDS = 50
 def make_snapshot(
     snapshot_id: str, text: str, published: dt.date, capture: bytes | None = None
 ) -> tuple[Snapshot, bytes]:
-    raw = capture if capture is not None else (snapshot_id + "\n\n" + text).encode("utf-8")
-    metadata = Metadata(
+    """A valid snapshot (and its capture) for generated archives."""
+    return example_snapshot(
+        text,
+        snapshot_id=snapshot_id,
         title=f"Publication {snapshot_id}",
-        publisher="UK Ministry of Defence",
-        document_type=DocumentType.NEWS_STORY,
-        published=PublishedDate(published, DateSource.STATED, "stated in the capture"),
-        licence="OGL-UK-3.0",
-        language="en-GB",
+        published=published,
+        capture=capture if capture is not None else (snapshot_id + "\n\n" + text).encode(),
     )
-    provenance = Provenance(
-        capture_digest=sha256_digest(raw),
-        capture_name="capture.txt",
-        capture_method="text capture of a web page",
-        encoding="utf-8",
-        lines=(1, raw.count(b"\n") + 1),
-        characters=(0, len(raw.decode("utf-8"))),
-        steps=("decode: utf-8 (strict)",),
-    )
-    return Snapshot(snapshot_id, metadata, provenance, text), raw
 
 
 def _date(i: int) -> dt.date:

@@ -13,16 +13,8 @@ from typing import Any
 
 import pytest
 
-from cspo_archive import (
-    Archive,
-    DateSource,
-    DocumentType,
-    Metadata,
-    Provenance,
-    PublishedDate,
-    Snapshot,
-)
-from cspo_archive._text import sha256_digest
+from cspo_archive import Archive, Snapshot
+from cspo_archive.testing import example_snapshot
 
 pytest_plugins = ["pytester"]
 
@@ -67,28 +59,17 @@ def build_snapshot(
     published: dt.date = dt.date(2025, 12, 17),
     capture: bytes | None = None,
 ) -> tuple[Snapshot, bytes]:
-    """A valid snapshot and the capture bytes its provenance names."""
-    raw = capture if capture is not None else (title + "\n\n" + text).encode("utf-8")
-    metadata = Metadata(
+    """A valid snapshot and the capture bytes its provenance names (with a source URL
+    and a tag, so every metadata field the reports show has a value)."""
+    return example_snapshot(
+        text,
+        snapshot_id=snapshot_id,
         title=title,
-        publisher="UK Ministry of Defence",
-        document_type=DocumentType.NEWS_STORY,
-        published=PublishedDate(published, DateSource.STATED, "stated in the test capture"),
-        licence="OGL-UK-3.0",
+        published=published,
+        capture=capture,
         source_url="https://www.gov.uk/government/news/a-test-publication",
-        language="en-GB",
         tags=("test",),
     )
-    provenance = Provenance(
-        capture_digest=sha256_digest(raw),
-        capture_name="capture.txt",
-        capture_method="text capture of a web page",
-        encoding="utf-8",
-        lines=(1, raw.count(b"\n") + 1),
-        characters=(0, len(raw.decode("utf-8"))),
-        steps=("decode: utf-8 (strict)",),
-    )
-    return Snapshot(snapshot_id, metadata, provenance, text), raw
 
 
 @pytest.fixture

@@ -14,42 +14,21 @@ import random
 import time
 from pathlib import Path
 
-from cspo_archive import (
-    Archive,
-    DateSource,
-    DocumentType,
-    Metadata,
-    Provenance,
-    PublishedDate,
-    Snapshot,
-    SnapshotNotFoundError,
-)
-from cspo_archive._text import sha256_digest
+from cspo_archive import Archive, Snapshot, SnapshotNotFoundError
+from cspo_archive.testing import example_snapshot
 
 
 def make_snapshot(
     snapshot_id: str, text: str, *, published: dt.date = dt.date(2025, 1, 1)
 ) -> tuple[Snapshot, bytes]:
     """A valid snapshot and the capture bytes its provenance names."""
-    raw = (snapshot_id + "\n\n" + text).encode("utf-8")
-    metadata = Metadata(
+    return example_snapshot(
+        text,
+        snapshot_id=snapshot_id,
         title=f"Publication {snapshot_id}",
-        publisher="UK Ministry of Defence",
-        document_type=DocumentType.NEWS_STORY,
-        published=PublishedDate(published, DateSource.STATED, "stated in the test capture"),
-        licence="OGL-UK-3.0",
-        language="en-GB",
+        published=published,
+        capture=(snapshot_id + "\n\n" + text).encode("utf-8"),
     )
-    provenance = Provenance(
-        capture_digest=sha256_digest(raw),
-        capture_name="capture.txt",
-        capture_method="text capture of a web page",
-        encoding="utf-8",
-        lines=(1, raw.count(b"\n") + 1),
-        characters=(0, len(raw.decode("utf-8"))),
-        steps=("decode: utf-8 (strict)",),
-    )
-    return Snapshot(snapshot_id, metadata, provenance, text), raw
 
 
 def writer_plan(worker: int, count: int) -> list[tuple[str, str]]:
