@@ -753,8 +753,8 @@ def test_white_space_test_of_the_windows_matches_the_tokenizer() -> None:
     assert by_regex == {c for c in chars if c.isspace()}
 
 
-def _unwindowed(part: Any, tokenize_: Any) -> Any:
-    """A window that cuts nothing: the whole region tokenised."""
+def _unwindowed(part: Any, tokenize_: Any, edit: Any = None) -> Any:
+    """A window that cuts nothing: the whole region tokenised (*edit* unused)."""
     from cspo_archive.compare import _textdiff_window
 
     pieces = [(tokenize_(a), None if b is None else tokenize_(b)) for a, b in part]
@@ -834,3 +834,137 @@ def test_window_cuts_are_token_boundaries(text: str, pos: int) -> None:
         cut = _textdiff_window.cut_after(text, pos)
         assert cut >= pos
         assert cut in boundaries
+
+
+def test_code_range_gives_the_codes() -> None:
+    """``_code_range`` yields the same characters as ``_code``, across the surrogate gap."""
+    for start, stop in [(0, 0), (0, 5), (0xD7F0, 0xD810), (0xD7FF, 0xD801), (0xD800, 0xD805)]:
+        assert list(textdiff._code_range(start, stop)) == [
+            textdiff._code(i) for i in range(start, stop)
+        ]
+    end = textdiff._CAPACITY
+    assert list(textdiff._code_range(end - 3, end)) == [
+        textdiff._code(i) for i in range(end - 3, end)
+    ]
+
+
+#: Token-ish pieces whose joins make tricky tokens ("3" "." "5" is "3.5", "x" "-" "y" a word).
+FRAGMENTS = ["a", "a", "b", "the", "x", "-", "3", ".", "5", ",", " ", " ", "  ", "\n", "\n\n", "é"]
+
+
+@st.composite
+def one_piece_region(draw: st.DrawFn) -> list[tuple[str, str | None]]:
+    """A region of one changed piece between optional context: the piece's new text is
+    its old text with a fragment replaced, inserted or removed (or a random other text)."""
+    fragments = draw(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
+    edited = list(fragments)
+    where = draw(st.integers(0, len(edited)))
+    action = draw(st.sampled_from(["replace", "insert", "remove", "other"]))
+    if action == "insert" or (not edited and action != "other"):
+        edited.insert(where, draw(st.sampled_from(FRAGMENTS)))
+    elif action == "remove":
+        del edited[min(where, len(edited) - 1)]
+    elif action == "replace":
+        edited[min(where, len(edited) - 1)] = draw(st.sampled_from(FRAGMENTS))
+    else:
+        edited = draw(st.lists(st.sampled_from(FRAGMENTS), max_size=25))
+    context = st.lists(st.sampled_from(["a", "the", " ", ".", "\n"]), min_size=1, max_size=12).map(
+        "".join
+    )
+    part: list[tuple[str, str | None]] = [("".join(fragments), "".join(edited))]
+    if draw(st.booleans()):
+        part.insert(0, (draw(context) + " ", None))
+    if draw(st.booleans()):
+        part.append((draw(context), None))
+    return part
+
+
+def _joined(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """*ops* without empty ones, neighbours of the same kind joined."""
+    out: list[tuple[int, str]] = []
+    for op, text in ops:
+        if not text:
+            continue
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
+    return out
+
+
+@settings(max_examples=1000)
+@given(part=one_piece_region(), span=st.integers(1, 3))
+@example(part=[("a b. ", None), ("the x y", "the z y"), (" a", None)], span=1)
+@example(part=[("a. ", None), ("the a a a b", "the a a a a b"), (" a", None)], span=1)
+@example(part=[("a a a a a a a a a a a. ", None), ("a a a", "a a a a"), (" a", None)], span=1)
+def test_single_edit_shortcut_is_the_diff_of_the_region(
+    part: list[tuple[str, str | None]], span: int
+) -> None:
+    """When a region's only changed piece differs in one token on each side, or in
+    tokens removed or added only, the shortcut (when it answers) gives the ops and
+    word counts of diffing the whole region (small windows forced, so slides through
+    a whole window are exercised)."""
+    from cspo_archive.compare import _textdiff_window
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_textdiff_window, "_span", lambda need: span * need)
+        edit = _textdiff_window.single_edit(part, tokenize)
+        fast = None if edit is None else textdiff._single_edit_ops(edit)
+    if fast is None:
+        return
+    ops, counts = textdiff._diff_region(part, None)
+    assert _joined(fast[0]) == _joined(ops)
+    assert (fast[1][-1], fast[1][1]) == (counts[-1], counts[1])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=sentence_pair())
+def test_single_edit_shortcut_changes_nothing(pair: tuple[str, str]) -> None:
+    """The word diff is the same with and without the single-edit shortcut."""
+    old, new = pair
+    fast = word_diff(old, new)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(textdiff, "_single_edit_ops", lambda edit: None)
+        slow = word_diff(old, new)
+    assert fast == slow
+    assert_well_formed(fast, old, new)
+
+
+UNIT_CHARACTERS = "ab .!?\u2026\u3002\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t\u3000é"
+
+
+@settings(max_examples=500)
+@given(st.text(st.sampled_from(UNIT_CHARACTERS), max_size=40) | any_text)
+@example(". .\n \n..  \u3002\u2029x")
+def test_text_units_cut_where_the_unit_pattern_ends(text: str) -> None:
+    """The units end exactly where the matches of the unit pattern end (and at the
+    end of the text), whichever characters end them."""
+    ends = [m.end() for m in textdiff._unit_end_re().finditer(text)]
+    if text and (not ends or ends[-1] < len(text)):
+        ends.append(len(text))
+    assert list(accumulate(len(u) for u in textdiff._text_units(text))) == ends
+    assert set(textdiff._BREAK_CHARS) == set(re.findall(f"[{textdiff._BREAKS}]", UNIT_CHARACTERS))
+    assert set(textdiff._SENTENCE_END_CHARS) == set(
+        re.findall(f"[{textdiff._SENTENCE_ENDS}]", UNIT_CHARACTERS)
+    )
+
+
+@settings(max_examples=300)
+@given(one_piece_region())
+def test_window_reuses_the_single_edit_middle(part: list[tuple[str, str | None]]) -> None:
+    """A window given the region's single edit cuts exactly as one that finds it itself."""
+    from cspo_archive.compare import _textdiff_window
+
+    edit = _textdiff_window.single_edit(part, tokenize)
+    assert edit is not None
+    given_ = _textdiff_window.window(part, tokenize, edit)
+    found = _textdiff_window.window(part, tokenize)
+    assert (given_.head, given_.tail, given_.cut_left, given_.cut_right) == (
+        found.head,
+        found.tail,
+        found.cut_left,
+        found.cut_right,
+    )
+    assert [(tuple(a), b if b is None else tuple(b)) for a, b in given_.pieces] == [
+        (tuple(a), b if b is None else tuple(b)) for a, b in found.pieces
+    ]

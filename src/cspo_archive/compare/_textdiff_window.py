@@ -29,6 +29,11 @@ text written around the region's ops. Within a changed piece the common prefix
 stays inside the piece (``diff_main`` sees it) and the context is a piece of its
 own, as in the unwindowed region.
 
+:func:`single_edit` finds the one edit of a region with a single changed piece
+(the tokens ``diff_main`` would search, found the same way: common first, then
+common last tokens taken off), so that ``textdiff`` can write the diff of a
+one-token replacement, or of tokens only removed or added, without a search.
+
 Cuts only fall on token boundaries that do not depend on the text around them:
 between a white-space character and a character that is not white space
 (``tokenize`` never puts both in one token, and a token starting there does
@@ -157,9 +162,14 @@ def head_tokens(
         span *= 2
 
 
-def window(part: Sequence[Piece], tokenize: Callable[[str], Sequence[str]]) -> Window:
+def window(
+    part: Sequence[Piece],
+    tokenize: Callable[[str], Sequence[str]],
+    edit: SingleEdit | None = None,
+) -> Window:
     """*part* (context, changed pieces and the unchanged pieces between them, context)
-    cut to the tokens its diff can see (see the module docstring)."""
+    cut to the tokens its diff can see (see the module docstring). *edit* is
+    ``single_edit(part, tokenize)`` if known: its middle is not tokenised again."""
     changed = [index for index, (_, new) in enumerate(part) if new is not None]
     first, last = changed[0], changed[-1]
     left = part[0][0] if first == 1 else None
@@ -169,16 +179,17 @@ def window(part: Sequence[Piece], tokenize: Callable[[str], Sequence[str]]) -> W
     assert new_first is not None
     assert new_last is not None
 
-    common = common_prefix(old_first, new_first)
-    start = cut_before(old_first, common - 1) if common else 0
-    suffix_from = start if first == last else 0
-    common = common_suffix(old_last, new_last, suffix_from)
-    end_old = cut_after(old_last, len(old_last) - common + 1) if common else len(old_last)
+    if edit is not None:
+        start, end_old = edit.start, edit.end
+    else:
+        start, end_old = _middle(old_first, new_first, old_last, new_last, first == last)
     end_new = end_old - len(old_last) + len(new_last)
 
     # The middle: every token that is in no end window.
     middle: list[TokenPiece] = []
-    for index in range(first, last + 1):
+    if edit is not None:
+        middle.append(edit.middle)
+    for index in range(first, last + 1 if edit is None else first):
         old, new = part[index]
         if new is None:
             middle.append((tokenize(old), None))
@@ -232,3 +243,99 @@ def window(part: Sequence[Piece], tokenize: Callable[[str], Sequence[str]]) -> W
         pieces.append((old_tokens, new_tokens))
     pieces.extend(right_piece)
     return Window(head, pieces, tail, cut_left, cut_right)
+
+
+def _middle(
+    old_first: str, new_first: str, old_last: str, new_last: str, one: bool
+) -> tuple[int, int]:
+    """Where the middle starts in *old_first* (after the common beginning of the first
+    changed piece) and ends in *old_last* (before the common end of the last one),
+    both cut back to token boundaries; *one* when the two pieces are the same."""
+    common = common_prefix(old_first, new_first)
+    start = cut_before(old_first, common - 1) if common else 0
+    common = common_suffix(old_last, new_last, start if one else 0)
+    end_old = cut_after(old_last, len(old_last) - common + 1) if common else len(old_last)
+    return start, end_old
+
+
+class SingleEdit:
+    """A region whose only changed piece differs in one run of tokens: ``removed``
+    (old tokens) became ``added`` (new tokens), after ``before`` and before
+    ``after`` (the region's old text on each side); ``inner_before`` and
+    ``inner_after`` are how much of those lies inside the changed piece.
+    ``start``, ``end`` and ``middle`` are the piece's middle as :func:`window`
+    cuts it (offsets in the old text, and its tokens on each side).
+
+    The run is what ``diff_main`` finds: the tokens left when the piece's
+    common first tokens, then its common last tokens, are taken off.
+    """
+
+    __slots__ = (
+        "added",
+        "after",
+        "before",
+        "end",
+        "inner_after",
+        "inner_before",
+        "middle",
+        "removed",
+        "start",
+    )
+
+    def __init__(
+        self,
+        before: str,
+        removed: Sequence[str],
+        added: Sequence[str],
+        after: str,
+        inner_before: int,
+        inner_after: int,
+        middle: tuple[Sequence[str], Sequence[str]],
+        start: int,
+        end: int,
+    ) -> None:
+        self.middle = middle
+        self.start = start
+        self.end = end
+        self.before = before
+        self.removed = removed
+        self.added = added
+        self.after = after
+        self.inner_before = inner_before
+        self.inner_after = inner_after
+
+
+def single_edit(
+    part: Sequence[Piece], tokenize: Callable[[str], Sequence[str]]
+) -> SingleEdit | None:
+    """The one edit of *part* when it has one changed piece; ``None`` otherwise."""
+    changed = [index for index, (_, new) in enumerate(part) if new is not None]
+    if len(changed) != 1:
+        return None
+    index = changed[0]
+    old, new = part[index]
+    assert new is not None
+    start, end_old = _middle(old, new, old, new, True)
+    old_tokens = tokenize(old[start:end_old])
+    new_tokens = tokenize(new[start : end_old - len(old) + len(new)])
+    limit = min(len(old_tokens), len(new_tokens))
+    first = 0
+    while first < limit and old_tokens[first] == new_tokens[first]:
+        first += 1
+    last = 0  # common last tokens
+    while last < limit - first and old_tokens[-1 - last] == new_tokens[-1 - last]:
+        last += 1
+    removed = old_tokens[first : len(old_tokens) - last]
+    at = start + sum(map(len, old_tokens[:first]))
+    end = at + sum(map(len, removed))
+    return SingleEdit(
+        "".join([text for text, _ in part[:index]]) + old[:at],
+        removed,
+        new_tokens[first : len(new_tokens) - last],
+        old[end:] + "".join([text for text, _ in part[index + 1 :]]),
+        at,
+        len(old) - end,
+        (old_tokens, new_tokens),
+        start,
+        end_old,
+    )
