@@ -6,6 +6,8 @@ import builtins
 import contextlib
 import datetime as dt
 import os
+import subprocess
+import sys
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,6 +44,16 @@ def recorded_file_access(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[objec
             patch.setattr(os, name, recording(getattr(os, name)))
         patch.setattr(builtins, "open", recording(builtins.open))
         yield touched
+
+
+def python_output(code: str) -> str:
+    """Run *code* in a fresh interpreter (this one) and return what it printed; a
+    failure in the child fails the test with the child's standard error."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def seed_capture(name: str) -> bytes:

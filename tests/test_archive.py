@@ -7,15 +7,13 @@ import hashlib
 import json
 import multiprocessing
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import attrs
 import filelock
 import pytest
 
-from conftest import SnapshotFactory, build_snapshot, recorded_file_access
+from conftest import SnapshotFactory, build_snapshot, python_output, recorded_file_access
 from cspo_archive import (
     AmbiguousIdError,
     Archive,
@@ -620,9 +618,7 @@ def test_importing_storage_leaves_verify_and_write_helpers_unloaded() -> None:
         "lazy = [v for v in vars(s).values() if isinstance(v, LazyPattern)]\n"
         "print(len(lazy) >= 5, [v.source for v in lazy if v.is_compiled])\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = python_output(code)
     assert out.split("\n")[:2] == ["[]", "True []"]
 
 

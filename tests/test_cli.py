@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_snapshot, seed_capture
+from conftest import build_snapshot, python_output, seed_capture
 from cspo_archive import Archive
 from cspo_archive.cli import main
 
@@ -204,10 +204,7 @@ def test_main_command_imports_only_what_it_uses(tmp_path: Path) -> None:
         f"main(['compare', '-o', {str(tmp_path / 'report.md')!r}]); "
         f"print([m for m in {NOT_ON_THE_MAIN_PATH!r} if m in sys.modules])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert python_output(code).strip() == "[]"
 
 
 def test_console_main_tunes_the_collector_only_for_its_own_process(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 import cspo_archive
+from conftest import python_output
 
 
 def test_all_is_sorted_and_unique() -> None:
@@ -45,10 +43,7 @@ def test_import_is_light() -> None:
         "'filelock', 'cspo_archive.ingest', 'cspo_archive.compare']; "
         "print([m for m in heavy if m in sys.modules])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
+    assert python_output(code).strip() == "[]"
 
 
 def test_compare_is_the_function_whichever_is_imported_first() -> None:
@@ -58,10 +53,7 @@ def test_compare_is_the_function_whichever_is_imported_first() -> None:
         "from cspo_archive import Archive; a = Archive.bundled(); s = list(a); "
         "print(c.compare(s[0], s[2]).new.id == s[2].id)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "True"
+    assert python_output(code).strip() == "True"
 
 
 def test_ingest_is_callable_whichever_is_imported_first() -> None:
@@ -72,7 +64,4 @@ def test_ingest_is_callable_whichever_is_imported_first() -> None:
         "print(len(ingest(b'Title\\n\\nA sentence.\\n', name='x').publications), "
         "len(c.ingest(b'Title\\n\\nA sentence.\\n').publications))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "1 1"
+    assert python_output(code).strip() == "1 1"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import sys
 from typing import Any
 
 import attrs
@@ -15,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
+from conftest import python_output
 from cspo_archive import Archive
 from cspo_archive.compare._language_phrases import YEAR_POST, YEAR_PRE, PhraseMatcher, alternation
 from cspo_archive.compare.language import (
@@ -631,4 +630,4 @@ def test_import_compiles_no_regular_expressions() -> None:
         "m.analyse_language('General Robert Smith, Commander Space Command, said so.')\n"
         "assert m._rx.cache_info().currsize == 1\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output(code)

