@@ -558,6 +558,35 @@ def test_verify_in_threads_reports_the_same_as_in_one(
     assert len(alone.problems) == 14
 
 
+@pytest.mark.parametrize(
+    ("cpus", "text_bytes", "workers"),
+    [
+        (1, 1 << 20, 1),
+        (2, 1 << 20, 2),  # large texts: reading and hashing in two threads pays
+        (2, 100, 1),  # small ones: the per-file checks hold the GIL, one thread is faster
+        (3, 1 << 20, 2),
+        (8, 100, 4),
+        (16, 100, 4),
+    ],
+)
+def test_verify_uses_threads_where_they_pay(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch, cpus: int, text_bytes: int, workers: int
+) -> None:
+    """Half the cores (at most 4) from 4 cores up; on 2-3 cores two threads only for
+    large texts; and the threaded result is the single-threaded one."""
+    for i in range(3):
+        text = (f"Paragraph {i}. " * (text_bytes // 14 + 1))[:text_bytes].rstrip() + "\n"
+        snapshot, capture = build_snapshot(text, snapshot_id=f"2026-01-0{i + 1}-text-{i}")
+        archive.add(snapshot, capture=capture)
+    names = archive.ids()
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert archive._store._verify_workers(names) == workers
+    threaded = archive.verify()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert threaded == archive.verify()
+    assert threaded.ok
+
+
 def test_fast_check_agrees_with_the_reporting_path_on_every_byte_flip(
     archive: Archive, snapshot_factory: SnapshotFactory
 ) -> None:
