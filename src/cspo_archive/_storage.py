@@ -325,6 +325,24 @@ def _in_threads(
     return [result for part in parts for result in part]
 
 
+def _text_missing(snapshot_id: str, rel: str, digest: str) -> IntegrityError:
+    """The error for a snapshot whose text file *rel* is gone."""
+    msg = (
+        f"snapshot {snapshot_id!r} is damaged: {rel} is missing "
+        f"(expected text with digest {digest}); {RECOVERY_HINT}"
+    )
+    return IntegrityError(msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=None)
+
+
+def _text_mismatch(snapshot_id: str, rel: str, digest: str, actual: str) -> IntegrityError:
+    """The error for a snapshot whose text file *rel* hashes to *actual*, not *digest*."""
+    msg = (
+        f"snapshot {snapshot_id!r} failed its integrity check: {rel} does not match "
+        f"its recorded digest: expected {digest} but got {actual}; {RECOVERY_HINT}"
+    )
+    return IntegrityError(msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=actual)
+
+
 # --- the store -------------------------------------------------------------------
 
 
@@ -593,22 +611,10 @@ class Store:
         try:
             data = text_path.read_bytes()
         except FileNotFoundError:
-            msg = (
-                f"snapshot {snapshot_id!r} is damaged: {rel} is missing "
-                f"(expected text with digest {digest}); {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=None
-            ) from None
+            raise _text_missing(snapshot_id, rel, digest) from None
         actual = sha256_digest(data)
         if actual != digest:
-            msg = (
-                f"snapshot {snapshot_id!r} failed its integrity check: {rel} does not match "
-                f"its recorded digest: expected {digest} but got {actual}; {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=actual
-            )
+            raise _text_mismatch(snapshot_id, rel, digest, actual)
         try:
             return Snapshot(snapshot_id, metadata, provenance, data.decode("utf-8"))
         except (UnicodeDecodeError, CspoArchiveError) as exc:
@@ -1018,21 +1024,9 @@ class Store:
         try:
             actual = hash_file(text_path)
         except FileNotFoundError:
-            msg = (
-                f"snapshot {snapshot_id!r} is damaged: {rel} is missing "
-                f"(expected text with digest {digest}); {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=None
-            ) from None
+            raise _text_missing(snapshot_id, rel, digest) from None
         if actual != digest:
-            msg = (
-                f"snapshot {snapshot_id!r} failed its integrity check: {rel} does not match "
-                f"its recorded digest: expected {digest} but got {actual}; {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=actual
-            )
+            raise _text_mismatch(snapshot_id, rel, digest, actual)
         return provenance.capture_digest
 
     def _report_snapshot(self, snapshot_id: str) -> tuple[list[Problem], str | None]:
