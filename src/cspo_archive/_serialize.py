@@ -63,7 +63,27 @@ def make_converter() -> cattrs.Converter:
     # (StrEnum's MRO puts str before Enum, so it needs its own, more specific hook.)
     conv.register_unstructure_hook(enum.Enum, lambda e: e.value)
     conv.register_unstructure_hook(enum.StrEnum, lambda e: e.value)
+    _omit_unset_later_fields(conv)
     return conv
+
+
+def _omit_unset_later_fields(conv: cattrs.Converter) -> None:
+    """Leave Provenance's fields added in 0.2 out of a record while they are None.
+
+    A record made before they existed then keeps its exact bytes when it is
+    made again (the bundled archive is rebuilt byte for byte from its recipe).
+    """
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    from cspo_archive.model import Provenance
+
+    omit = override(omit_if_default=True)
+    conv.register_unstructure_hook(
+        Provenance,
+        make_dict_unstructure_fn(
+            Provenance, conv, media_type=omit, extractor=omit, pages=omit, fetch=omit
+        ),
+    )
 
 
 converter = make_converter()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Any, TypeVar
 
 import attrs
@@ -21,6 +22,7 @@ from cspo_archive._validators import (
     aware_datetime,
     canonical_text,
     digest,
+    fail,
     instance,
     language,
     non_negative,
@@ -40,6 +42,7 @@ from cspo_archive.exceptions import InvalidIdError, InvalidMetadataError
 __all__ = [
     "DateSource",
     "DocumentType",
+    "Fetch",
     "Metadata",
     "Provenance",
     "PublishedDate",
@@ -136,13 +139,69 @@ class Metadata:
     tags: tuple[str, ...] = field(default=(), converter=to_tuple, validator=slugs)
 
 
+def _redirects(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or any(
+        not isinstance(v, str) or _REDIRECT.fullmatch(v) is None for v in value
+    ):
+        fail(attribute, value, "a tuple of '<status> <from URL> -> <to URL>' strings")
+
+
+_REDIRECT = re.compile(r"[1-5]\d\d \S+ -> \S+")
+
+
+@frozen
+class Fetch:
+    """How a capture's bytes were obtained from the web: fetched by us, or read from
+    a WARC record of someone else's fetch (``warc_record`` then names the record).
+
+    ``status``, ``content_type``, ``etag`` and ``last_modified`` are the
+    response's; ``redirects`` each hop followed, in order.
+    """
+
+    requested_url: str = field(validator=optional_url)
+    final_url: str = field(validator=optional_url)
+    status: int = field(validator=non_negative)
+    fetched_at: dt.datetime = field(validator=aware_datetime)
+    content_type: str | None = field(default=None, validator=optional_text_line)
+    etag: str | None = field(default=None, validator=optional_text_line)
+    last_modified: str | None = field(default=None, validator=optional_text_line)
+    redirects: tuple[str, ...] = field(default=(), converter=to_tuple, validator=_redirects)
+    user_agent: str | None = field(default=None, validator=optional_text_line)
+    #: ``<WARC-Record-ID> in <file name> (<file digest>)`` when read from a WARC file.
+    warc_record: str | None = field(default=None, validator=optional_text_line)
+
+
+def _optional_pages(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or not 1 <= value[0] <= value[1]
+    ):
+        fail(attribute, value, "a (first, last) pair of 1-based page numbers, or None")
+
+
+def _optional_fetch(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, Fetch):
+        fail(attribute, value, "a Fetch or None")
+
+
 @frozen
 class Provenance:
     """Where a snapshot's text came from and how it was made from it.
 
-    ``lines`` are 1-based and inclusive, ``characters`` 0-based and half-open,
-    both counted in the decoded capture before any normalisation (line breaks
-    counted as ``\\n``, ``\\r\\n`` or ``\\r``).
+    ``lines`` are 1-based and inclusive, ``characters`` 0-based and half-open.
+    For a text capture (``media_type`` ``text/plain``, or not recorded) both
+    are counted in the decoded capture before any normalisation (line breaks
+    counted as ``\\n``, ``\\r\\n`` or ``\\r``); for HTML, PDF and Content API
+    captures, in the text the ``extractor`` made from the capture (the same
+    extractor version on the same bytes makes the same text).
+
+    ``media_type``, ``extractor``, ``pages`` and ``fetch`` were added in
+    cspo-archive 0.2: snapshots made earlier have ``None`` there, meaning "not
+    recorded" (they were all plain-text captures read by ingest's first rules).
     """
 
     capture_digest: str = field(validator=digest)
@@ -153,6 +212,17 @@ class Provenance:
     characters: tuple[int, int] = field(converter=to_span, validator=span)
     steps: tuple[str, ...] = field(default=(), converter=to_tuple, validator=steps)
     replacement_characters: int = field(default=0, validator=non_negative)
+    #: The capture's kind: ``text/plain``, ``text/html``, ``application/pdf``...
+    media_type: str | None = field(default=None, validator=optional_text_line)
+    #: What made the text, with versions: ``cspo-archive-ingest 2``, or
+    #: ``trafilatura 2.0.0 + cspo-archive-ingest 2``.
+    extractor: str | None = field(default=None, validator=optional_text_line)
+    #: The PDF pages the publication spans (first, last; 1-based).
+    pages: tuple[int, int] | None = field(
+        default=None, converter=to_span, validator=_optional_pages
+    )
+    #: How the capture was fetched, when it came from a URL or a WARC record.
+    fetch: Fetch | None = field(default=None, validator=_optional_fetch)
 
 
 def _valid_id(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:

@@ -1,0 +1,241 @@
+"""The pipeline every source shares: text read as lines, furniture removed, split into
+publications."""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from cspo_archive._text import canonicalize, sha256_digest
+from cspo_archive.ingest._dates import _Dates
+from cspo_archive.ingest._decode import decode
+from cspo_archive.ingest._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
+from cspo_archive.ingest._parse import _Block, _continues, _Parse
+from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
+from cspo_archive.ingest._split import (
+    _choose_title,
+    _datelines,
+    _document_type,
+    _Draft,
+    _drafts,
+    _found_furniture,
+    _no_text_error,
+    _order,
+    _publications,
+    _settle_labels,
+)
+
+#: A paragraph as its lines, each line as the pieces it is made of: broken
+#: paragraphs are rejoined by adding pieces, joined with spaces once at the end
+#: (joining strings one by one would copy the text again at every rejoin).
+_Paragraph = list[list[str]]
+
+
+def _join(paragraphs: list[_Paragraph], block_lines: list[str]) -> None:
+    paragraphs[-1][-1].append(block_lines[0])
+    paragraphs[-1].extend([line] for line in block_lines[1:])
+
+
+def _paragraph_text(paragraph: _Paragraph) -> str:
+    return "\n".join(" ".join(pieces) for pieces in paragraph)
+
+
+def _body(parse: _Parse, body: Sequence[_Block]) -> tuple[list[_Paragraph], list[str], list[_Line]]:
+    """Paragraphs of a publication's text, with broken paragraphs rejoined."""
+    paragraphs: list[_Paragraph] = []
+    steps: list[str] = []
+    used: list[_Line] = []
+    previous: _Block | None = None
+    for block in body:
+        lines = [parse.lines[i] for i in block.lines]
+        used.extend(lines)
+        texts = [line.text for line in lines]
+        if (
+            previous is not None
+            and not _ends_clause(paragraphs[-1][-1][-1])
+            and _continues(block, parse)
+        ):
+            before = parse.lines[previous.lines[-1]].number
+            steps.append(
+                f"rejoin paragraph broken mid-sentence ({_line_range(before, lines[0].number)})"
+            )
+            _join(paragraphs, texts)
+        else:
+            paragraphs.append([[text] for text in texts])
+        previous = block
+    return paragraphs, steps, used
+
+
+def _count_targets(lines: Iterable[_Line]) -> str:
+    counts = Counter(target for line in lines for target in line.dead)
+    return ", ".join(f"{_quote(target)} x{n}" for target, n in counts.items())
+
+
+def _decode_step(decoded: Decoded, given: bool) -> str:
+    if given:
+        how = "given by the caller"
+    elif decoded.detected:
+        how = "detected; the bytes are not UTF-8"
+    elif decoded.replacement_characters:
+        how = "mostly valid"
+    else:
+        how = "strict"
+    if decoded.bom:
+        how += "; byte-order mark removed"
+    count = decoded.replacement_characters
+    if count:
+        how += f"; {count} undecodable byte sequence{'s' if count > 1 else ''} replaced by U+FFFD"
+    return f"decode: {decoded.encoding} ({how})"
+
+
+def _normalise_step(text: str) -> str:
+    crlf = text.count("\r\n")
+    endings = [name for name, n in (("CRLF", crlf), ("CR", text.count("\r") - crlf)) if n]
+    lf = "LF line endings" + (f" (the capture had {' and '.join(endings)})" if endings else "")
+    feeds = ", form feeds read as paragraph breaks" if "\x0c" in text else ""
+    return (
+        f"normalise: NFC, {lf}, white space at line ends removed, "
+        f"runs of blank lines collapsed{feeds}"
+    )
+
+
+def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None) -> Capture:
+    """Decode a capture and find the publications in it.
+
+    *name* (a file name or label) is recorded and used in messages;
+    *encoding* overrides detection (see :func:`decode`). The rules are those
+    of this module's docstring. Every line of the capture ends up either in
+    exactly one publication (its title or text) or in
+    :attr:`Capture.furniture`; nothing else is dropped.
+
+    Each publication's :attr:`~Publication.steps` say, one line each, how its
+    text was made: decoding, normalisation, every removal (a removal is told
+    in the steps of the first publication that ends at or after it, or of the
+    last one), rejoined paragraphs, how the title, document type and dates
+    were found, and where the capture was split.
+
+    Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
+    that are not text, and :class:`~cspo_archive.exceptions.IngestError` for a
+    capture with no publication in it: empty, only white space or furniture,
+    no title, or a title with no text after it; and for one with more than
+    :data:`MAX_LINES` lines of text (memory stays bounded whatever the shape).
+    """
+    source = name if name is not None else "<capture>"
+    decoded = decode(data, encoding=encoding, source=source)
+    common = [_decode_step(decoded, encoding is not None), _normalise_step(decoded.text)]
+    parse = _Parse(decoded, source)
+    # From here on the lines hold all that is needed of the text: let it go, so a
+    # large capture is not held twice (memory is measured in the reliability suite).
+    decoded = attrs.evolve(decoded, text="")
+    parse.find_line_furniture()
+    blocks = parse.blocks()
+    if not blocks:
+        raise _no_text_error(parse, _found_furniture(parse))
+    labelled = _settle_labels(parse, blocks)
+    title = _choose_title(parse, blocks, labelled)
+    pubs = _publications(parse, blocks, title, labelled)
+    _datelines(parse, blocks, pubs, title)
+
+    drafts = _drafts(parse, blocks, pubs)
+    for line in parse.lines:
+        if line.dead and line.kind is None:
+            span = (line.number, line.number)
+            parse.furniture.extend((Furniture("link-target", span, t), "") for t in line.dead)
+    parse.furniture.sort(key=_order)
+    # Each removal is told in the steps of one publication: the first that
+    # ends at or after it (the last one for what follows them all).
+    ends = [draft.span[1] for draft in drafts]
+    notes: list[list[str]] = [[] for _ in drafts]
+    for item, note in parse.furniture:
+        if item.kind != "link-target":
+            first_line = item.text.split("\n", 1)[0]
+            notes[min(bisect_left(ends, item.lines[0]), len(ends) - 1)].append(
+                f"remove furniture: {item.kind} ({_line_range(*item.lines)}) "
+                f"{_quote(first_line, 60)}" + (f": {note}" if note else "")
+            )
+    for line_number, step in parse.undated:
+        notes[min(bisect_left(ends, line_number), len(ends) - 1)].append(step)
+    if parse.line_mode:
+        common.append("paragraphs: one per line (the capture has no blank lines)")
+    dates = _Dates.of(parse)
+    made = [
+        _publication(parse, blocks, draft, number, len(drafts), [*common, *notes[number]], dates)
+        for number, draft in enumerate(drafts)
+    ]
+    furniture = tuple(item for item, _ in parse.furniture)
+    # The line records are not needed any more: free them before the texts are
+    # joined and made canonical (which copies each text a few times), so a large
+    # capture never has its lines and its texts in memory at once.
+    del parse, blocks, drafts, pubs, labelled
+    publications = []
+    while made:
+        paragraphs, make = made.pop(0)
+        raw = "\n\n".join(_paragraph_text(p) for p in paragraphs)
+        del paragraphs
+        publications.append(make(text=canonicalize(raw)))
+        del raw
+    return Capture(
+        digest=sha256_digest(bytes(data)),
+        name=name,
+        encoding=decoded.encoding,
+        bom=decoded.bom,
+        replacement_characters=decoded.replacement_characters,
+        detected_encoding=decoded.detected,
+        publications=tuple(publications),
+        furniture=furniture,
+    )
+
+
+def _publication(
+    parse: _Parse,
+    blocks: list[_Block],
+    draft: _Draft,
+    number: int,
+    total: int,
+    steps: list[str],
+    dates: _Dates,
+) -> tuple[list[_Paragraph], functools.partial[Publication]]:
+    """Assemble publication *number* of *total*; *steps* are those made so far.
+
+    Returns its paragraphs, and the Publication to make from their text.
+    """
+    head, span = draft.head, draft.span
+    title = _heading_text(head.text)
+    paragraphs, rejoins, used = _body(parse, draft.body)
+    own_lines = [head, *used]
+    dead = _count_targets(own_lines)
+    if dead:
+        count = sum(len(line.dead) for line in own_lines)
+        steps.append(f"remove link targets: {count} ({dead})")
+    links = tuple(link for line in own_lines for link in line.links)
+    if links:
+        steps.append(f"keep link targets: {len(links)} (in links)")
+    steps.extend(rejoins)
+    steps.append(f"title: line {head.number} ({'; '.join(draft.pub.reasons)})")
+    document_type, type_step = _document_type(parse, blocks, draft.pub, title)
+    steps.append(type_step)
+    published, updated, date_steps = dates.of_publication(number, total)
+    steps.extend(date_steps)
+    if total > 1:
+        steps.append(
+            f"split: publication {number + 1} of {total} starts at line "
+            f"{head.number} (heading {_quote(title, 60)})"
+        )
+    plural = "s" if len(paragraphs) > 1 else ""
+    steps.append(f"text: {len(paragraphs)} paragraph{plural}, {_line_range(*span)}")
+    last = parse.lines[draft.body[-1].lines[-1]]
+    return paragraphs, functools.partial(
+        Publication,
+        title=title,
+        document_type=document_type,
+        published=published,
+        updated=updated,
+        lines=span,
+        characters=(head.start, last.end),
+        steps=tuple(steps),
+        links=links,
+    )

@@ -1,0 +1,184 @@
+"""The records ingest returns: a :class:`Decoded` text, the :class:`Furniture` removed,
+the :class:`Publication` found and the :class:`Capture` holding them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from cspo_archive._validators import (
+    canonical_text,
+    digest,
+    fail,
+    non_negative,
+    optional_text_line,
+    span,
+    steps,
+    text_line,
+    updated_dates,
+)
+from cspo_archive.exceptions import IngestError
+from cspo_archive.model import DocumentType, Provenance, PublishedDate
+
+# --- validators ------------------------------------------------------------------
+
+
+def _str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        fail(attribute, value, "a str")
+
+
+def _bool(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        fail(attribute, value, "a bool")
+
+
+def _line_span(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    span(inst, attribute, value)
+    assert isinstance(value, tuple)
+    if value[0] < 1:
+        fail(attribute, value, "a (first, last) pair of 1-based line numbers")
+
+
+_KIND_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def _kind(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or _KIND_RE.fullmatch(value) is None:
+        fail(attribute, value, "a lowercase hyphenated kind like 'page-history'")
+
+
+def _optional_document_type(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, DocumentType):
+        fail(attribute, value, "a DocumentType or None")
+
+
+def _optional_published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, PublishedDate):
+        fail(attribute, value, "a PublishedDate or None")
+
+
+def _links(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, tuple) or any(
+        not isinstance(v, tuple) or len(v) != 2 or not all(isinstance(s, str) for s in v)
+        for v in value
+    ):
+        fail(attribute, value, "a tuple of (link text, target) pairs of str")
+
+
+def _tuple_of(kind: type, expected: str) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or any(not isinstance(v, kind) for v in value):
+            fail(attribute, value, expected)
+
+    return check
+
+
+def to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+# --- records ---------------------------------------------------------------------
+
+
+@frozen
+class Decoded:
+    """The text of a capture, and how its bytes were read (see :func:`decode`)."""
+
+    #: The decoded text, not yet normalised (line breaks as they were).
+    text: str = field(validator=_str)
+    #: The codec actually used, as Python names it: ``utf-8``, ``utf-16``, ``cp1252``...
+    encoding: str = field(validator=text_line)
+    #: A byte-order mark was present and removed.
+    bom: bool = field(validator=_bool)
+    #: U+FFFD characters produced by decoding (0 for a clean decode).
+    replacement_characters: int = field(validator=non_negative)
+    #: The encoding was guessed: not UTF-8, not given by the caller, no byte-order mark.
+    detected: bool = field(validator=_bool)
+
+
+@frozen
+class Furniture:
+    """One block of page furniture removed from a capture."""
+
+    #: What it is: ``page-history``, ``accessible-format``, ``link-target``...
+    kind: str = field(validator=_kind)
+    #: First and last line in the decoded capture (1-based, inclusive).
+    lines: tuple[int, int] = field(converter=to_tuple, validator=_line_span)
+    #: The removed text (for link targets, the removed ``(#)``).
+    text: str = field(validator=_str)
+
+
+@frozen
+class Publication:
+    """One publication found in a capture.
+
+    ``lines`` (1-based, inclusive) and ``characters`` (0-based, half-open,
+    into :attr:`Decoded.text`) span the title through the last line of text.
+    """
+
+    title: str = field(validator=text_line)
+    #: Canonical text, without the title.
+    text: str = field(validator=canonical_text)
+    document_type: DocumentType | None = field(validator=_optional_document_type)
+    published: PublishedDate | None = field(validator=_optional_published)
+    updated: tuple[dt.date, ...] = field(converter=to_tuple, validator=updated_dates)
+    lines: tuple[int, int] = field(converter=to_tuple, validator=_line_span)
+    characters: tuple[int, int] = field(converter=to_tuple, validator=span)
+    steps: tuple[str, ...] = field(converter=to_tuple, validator=steps)
+    links: tuple[tuple[str, str], ...] = field(converter=to_tuple, validator=_links)
+
+
+@frozen
+class Capture:
+    """A decoded capture and the publications found in it."""
+
+    #: ``sha256:<hex>`` of the raw bytes.
+    digest: str = field(validator=digest)
+    name: str | None = field(validator=optional_text_line)
+    encoding: str = field(validator=text_line)
+    bom: bool = field(validator=_bool)
+    replacement_characters: int = field(validator=non_negative)
+    detected_encoding: bool = field(validator=_bool)
+    publications: tuple[Publication, ...] = field(
+        converter=to_tuple, validator=_tuple_of(Publication, "a tuple of Publication")
+    )
+    furniture: tuple[Furniture, ...] = field(
+        converter=to_tuple, validator=_tuple_of(Furniture, "a tuple of Furniture")
+    )
+
+    @publications.validator
+    def _some(self, attribute: attrs.Attribute[Any], value: tuple[Publication, ...]) -> None:
+        if not value:
+            fail(attribute, value, "at least one publication")
+
+    def provenance(self, publication: Publication, *, capture_method: str) -> Provenance:
+        """Return the :class:`~cspo_archive.model.Provenance` of *publication*.
+
+        *capture_method* says how the bytes were obtained (for example
+        ``"text capture of the GOV.UK page"``). Raises
+        :class:`~cspo_archive.exceptions.IngestError` if *publication* is not
+        one of this capture's.
+        """
+        if publication not in self.publications:
+            source = self.name or self.digest
+            msg = (
+                f"publication {publication.title!r} is not one of the "
+                f"{len(self.publications)} publications of capture {source}; "
+                f"ask the Capture it came from"
+            )
+            raise IngestError(msg, source=source)
+        return Provenance(
+            capture_digest=self.digest,
+            capture_name=self.name,
+            capture_method=capture_method,
+            encoding=self.encoding,
+            lines=publication.lines,
+            characters=publication.characters,
+            steps=publication.steps,
+            replacement_characters=self.replacement_characters,
+        )

@@ -1,0 +1,112 @@
+"""What a source reader gives the pipeline: an :class:`Extraction`.
+
+Each kind of capture (plain text, HTML, PDF, GOV.UK Content API JSON) has a
+reader, ``read_<kind>(data, source) -> Extraction``, that turns the capture's
+bytes into plain text the line pipeline reads (paragraphs and headings
+separated by blank lines) and collects what the page states about itself
+(:class:`PageFacts`), each fact with where it was found. Containers (WARC,
+a URL's response) give captures, each then read by its kind's reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from cspo_archive._validators import (
+    fail,
+    optional_text_line,
+    optional_url,
+    text_line,
+    to_tuple,
+)
+from cspo_archive.model import DocumentType
+
+__all__ = ["Extraction", "PageFacts", "Stated"]
+
+
+def _str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        fail(attribute, value, "a str")
+
+
+def _optional(kind: type, expected: str) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            fail(attribute, value, expected)
+
+    return check
+
+
+def _tuple_of(kind: type, expected: str) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or any(not isinstance(v, kind) for v in value):
+            fail(attribute, value, expected)
+
+    return check
+
+
+def _value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, dt.datetime) or not isinstance(value, str | dt.date | DocumentType):
+        fail(attribute, value, "a str, a datetime.date or a DocumentType")
+    if isinstance(value, str):
+        text_line(_inst, attribute, value)
+
+
+@frozen
+class Stated:
+    """One fact a page states about itself, and exactly where it states it.
+
+    ``where`` names the place so a reader can check it: ``"<meta
+    property='og:title'>"``, ``"Content API field first_published_at"``,
+    ``"<time datetime='2025-03-04'>"``.
+    """
+
+    value: str | dt.date | DocumentType = field(validator=_value)
+    where: str = field(validator=text_line)
+
+
+@frozen
+class PageFacts:
+    """What a page states about itself, outside its text (every field optional)."""
+
+    title: Stated | None = field(default=None, validator=_optional(Stated, "a Stated or None"))
+    published: Stated | None = field(default=None, validator=_optional(Stated, "a Stated or None"))
+    updated: tuple[Stated, ...] = field(
+        default=(), converter=to_tuple, validator=_tuple_of(Stated, "a tuple of Stated")
+    )
+    document_type: Stated | None = field(
+        default=None, validator=_optional(Stated, "a Stated or None")
+    )
+    canonical_url: str | None = field(default=None, validator=optional_url)
+    language: str | None = field(default=None, validator=optional_text_line)
+    publisher: str | None = field(default=None, validator=optional_text_line)
+    #: Change notes the page carries, oldest first: (date, note).
+    change_notes: tuple[tuple[dt.date, str], ...] = field(default=(), converter=to_tuple)
+
+
+@frozen
+class Extraction:
+    """A capture's text as a reader extracted it, with the page's own facts.
+
+    ``text`` holds paragraphs and headings separated by blank lines; the
+    pipeline removes furniture, finds titles and splits publications in it.
+    Line numbers in provenance then count lines of this text, and
+    ``media_type`` and ``extractor`` say how it was made from the bytes.
+    ``page_starts`` (PDF) are the character offsets in ``text`` where each
+    page begins, page 1 first. ``steps`` say what the reader did (each a
+    line, as in provenance: "extract: ...", "remove furniture: ...").
+    """
+
+    text: str = field(validator=_str)
+    media_type: str = field(validator=text_line)
+    #: ``<name> <version>`` of what extracted the text, e.g. ``trafilatura 2.0.0``.
+    extractor: str = field(validator=text_line)
+    encoding: str = field(validator=text_line)
+    facts: PageFacts = field(factory=PageFacts)
+    steps: tuple[str, ...] = field(default=(), converter=to_tuple)
+    page_starts: tuple[int, ...] = field(default=(), converter=to_tuple)
+    replacement_characters: int = 0
