@@ -184,7 +184,7 @@ SEED_002 = (SNAPSHOTS / "recipe.toml").read_text(encoding="utf-8").split("[[capt
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("format_version = 2\n", "format_version 2"),
+        ("format_version = 3\n", "format_version 3; expected one of"),
         ("format_version = 1\n", "no [[capture]]"),
         ("format_version = 1\n[[capture]]\nsha256 = 'xyz'\n", "needs sha256"),
         ("format_version = 1\n[[capture]]\nsurprise = 1\n", "unknown keys ['surprise']"),

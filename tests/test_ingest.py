@@ -264,8 +264,12 @@ def test_provenance_is_built_from_the_capture() -> None:
         characters=statement.characters,
         steps=statement.steps,
         replacement_characters=0,
+        media_type="text/plain",
+        extractor="cspo-archive-ingest 2",
     )
     assert capture.digest.startswith("sha256:")
+    unrecorded = capture.provenance(statement, capture_method="x", record_extractor=False)
+    assert (unrecorded.media_type, unrecorded.extractor) == (None, None)
     other = ingest(seed(SEED_000)).publications[0]
     with pytest.raises(IngestError, match="not one of the 2 publications"):
         capture.provenance(other, capture_method="text capture")
@@ -995,9 +999,67 @@ def test_only_furniture() -> None:
 
 
 def test_no_title() -> None:
-    """Text that does not begin with a heading has no title: an IngestError quoting it."""
-    with pytest.raises(IngestError, match=r"no title found .*line 1: 'This is a paragraph\.'"):
+    """No heading and no title given: an IngestError quoting the text and saying what to pass."""
+    with pytest.raises(
+        IngestError,
+        match=r"no title found in <capture>: the text begins \(line 1\) with 'This is a "
+        r"paragraph\.'.*pass the publication's title \(title=\.\.\. in Python, --title",
+    ):
         ingest(b"This is a paragraph.\n\nAnother one.\n")
+
+
+def test_a_given_title_not_in_the_text_is_recorded_as_given() -> None:
+    """A title the text does not hold is the title; the text keeps every line; steps say so."""
+    data = b"Ottawa news\n\nPartners met in Ottawa on Tuesday.\n\nThey agreed a plan.\n"
+    capture = ingest(data, title="Partners agree a plan for space")
+    [publication] = capture.publications
+    assert publication.title == "Partners agree a plan for space"
+    assert publication.text.startswith("Ottawa news\n\nPartners met")
+    assert publication.lines == (1, 5)
+    assert (
+        "title: 'Partners agree a plan for space', given by the caller; no line of the text is "
+        "this title, so the text keeps every line"
+    ) in publication.steps
+
+
+def test_a_given_title_below_short_lines_is_found_and_the_lines_above_are_furniture() -> None:
+    """Junk above the title (a dateline, a banner) is removed and recorded; the title found."""
+    data = (
+        b"OTTAWA, Canada \xe2\x80\x93\n\nAn official website\n\nPartners agree a plan\n\n"
+        b"Partners met in Ottawa on Tuesday.\n"
+    )
+    capture = ingest(data, title="Partners agree a plan")
+    [publication] = capture.publications
+    assert publication.title == "Partners agree a plan"
+    assert publication.text == "Partners met in Ottawa on Tuesday.\n"
+    assert "title: line 5 (the title given by the caller)" in publication.steps
+    assert [(f.kind, f.lines) for f in capture.furniture] == [
+        ("above-title", (1, 1)),
+        ("above-title", (3, 3)),
+    ]
+
+
+def test_a_first_line_that_is_no_heading_does_not_refuse_a_capture() -> None:
+    """Short lines above the first heading are dropped as furniture; real text never is."""
+    capture = ingest(b"Posted by the press office.\n\nPartners agree a plan\n\nThey met.\n")
+    assert capture.publications[0].title == "Partners agree a plan"
+    assert capture.publications[0].text == "They met.\n"
+    long = b"A real paragraph that goes on. " * 10
+    with pytest.raises(IngestError, match="no title found"):
+        ingest(long + b"\n\nA heading\n\nMore text.\n")
+
+
+def test_a_given_title_further_on_starts_a_later_publication() -> None:
+    """A given title after text names a later publication of the capture, not junk above."""
+    data = (
+        b"Story title\n\nThe story tells of a meeting held this week.\n\n"
+        b"Annex of the board\n\nThe annex lists who attended the meeting.\n"
+    )
+    capture = ingest(data, title="Annex of the board")
+    assert [p.title for p in capture.publications] == ["Story title", "Annex of the board"]
+    assert "split: publication 2 of 2 starts at line 5 (heading 'Annex of the board')" in (
+        capture.publications[1].steps
+    )
 
 
 def test_title_without_text() -> None:

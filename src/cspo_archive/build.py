@@ -17,8 +17,9 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+import attrs
 from attrs import frozen
 
 from cspo_archive._text import canonicalize, is_digest, make_id, sha256_digest
@@ -40,7 +41,9 @@ from cspo_archive.model import (
 
 __all__ = ["BuildResult", "build_archive", "find_publication", "make_snapshot"]
 
-RECIPE_FORMAT_VERSION = 1
+#: Recipe formats: 1 makes provenance as cspo-archive 0.1 did (no media type or
+#: extractor: the bundled archive's released snapshots); 2 records them.
+RECIPE_FORMAT_VERSIONS = (1, 2)
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -94,13 +97,16 @@ def make_snapshot(
     series: str | None = None,
     tags: Iterable[str] = (),
     snapshot_id: str | None = None,
+    record_extractor: bool = True,
 ) -> Snapshot:
     """Make the snapshot of one publication of *capture*.
 
     The id defaults to ``<published date>-<slug of title>``. A publication
     whose capture states no date needs *published* (with its source and a
     note saying where it came from); one whose type ingest could not tell
-    needs *document_type*.
+    needs *document_type*. ``record_extractor=False`` makes provenance as
+    cspo-archive 0.1 did, without media type and extractor (see
+    :meth:`Capture.provenance`).
     """
     date = published or publication.published
     where = f"publication {publication.title!r} of {capture.name or capture.digest}"
@@ -135,7 +141,9 @@ def make_snapshot(
     return Snapshot(
         id=snapshot_id or make_id(metadata.title, date.value),
         metadata=metadata,
-        provenance=capture.provenance(publication, capture_method=capture_method),
+        provenance=capture.provenance(
+            publication, capture_method=capture_method, record_extractor=record_extractor
+        ),
         text=publication.text,
     )
 
@@ -143,12 +151,29 @@ def make_snapshot(
 # --- recipes ---------------------------------------------------------------------
 
 
+BuildStatus = Literal["added", "unchanged", "missing", "differs"]
+
+
 @frozen
 class BuildResult:
-    """One snapshot a recipe produced, and whether it was new to the archive."""
+    """One snapshot of a recipe, and what building it found.
+
+    ``status``: ``added`` (new to the archive), ``unchanged`` (stored exactly
+    as the recipe makes it), ``missing`` (not stored; a check adds nothing)
+    or ``differs`` (stored, but the current ingest makes something else of
+    its capture: the stored snapshot is kept, never rewritten, and
+    ``differences`` say what differs). ``snapshot`` is the stored snapshot
+    when there is one, else the one the recipe makes.
+    """
 
     snapshot: Snapshot
-    added: bool
+    status: BuildStatus = "added"
+    differences: tuple[str, ...] = ()
+
+    @property
+    def added(self) -> bool:
+        """Whether this build added the snapshot."""
+        return self.status == "added"
 
 
 _CAPTURE_KEYS = {
@@ -186,10 +211,10 @@ def load_recipe(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"cannot read recipe '{path}': {exc}"
         raise ArchiveFormatError(msg, path=str(path)) from exc
-    if recipe.get("format_version") != RECIPE_FORMAT_VERSION:
+    if recipe.get("format_version") not in RECIPE_FORMAT_VERSIONS:
         msg = (
             f"recipe '{path}' has format_version {recipe.get('format_version')!r}; "
-            f"expected {RECIPE_FORMAT_VERSION}"
+            f"expected one of {list(RECIPE_FORMAT_VERSIONS)}"
         )
         raise ArchiveFormatError(msg, path=str(path))
     captures = recipe.get("capture")
@@ -248,6 +273,7 @@ def build_archive(
     archive: Archive,
     *,
     captures: Sequence[str | Path] = (),
+    check: bool = False,
 ) -> list[BuildResult]:
     """Replay the recipe at *recipe_path* into *archive*.
 
@@ -256,9 +282,14 @@ def build_archive(
     the recipe's file name; the bytes must match the digest). Every
     publication ingest finds in a capture must be listed in the recipe, and
     every listed one must be found, so nothing is silently dropped or invented.
+
+    A snapshot already stored is never rewritten: if the current ingest makes
+    something else of its capture, its result says ``differs`` and how.
+    ``check=True`` writes nothing: it only reports what building would do.
     """
     path = Path(recipe_path)
     recipe = load_recipe(path)
+    record_extractor = recipe["format_version"] >= 2
     search = [path.parent, *(Path(c) for c in captures)]
     results: list[BuildResult] = []
     for entry in recipe["capture"]:
@@ -270,11 +301,40 @@ def build_archive(
         _check_coverage(capture, listed, path, name)
         for pub_entry in listed:
             publication = find_publication(capture, pub_entry["title"])
-            snapshot = _snapshot_from_entry(capture, publication, entry, pub_entry)
-            before = snapshot.id in archive
-            stored = archive.add(snapshot, capture=data)
-            results.append(BuildResult(stored, added=not before))
+            snapshot = _snapshot_from_entry(
+                capture, publication, entry, pub_entry, record_extractor=record_extractor
+            )
+            if snapshot.id in archive:
+                stored = archive.get(snapshot.id)
+                differences = _differences(stored, snapshot)
+                status: BuildStatus = "differs" if differences else "unchanged"
+                results.append(BuildResult(stored, status, differences))
+            elif check:
+                results.append(BuildResult(snapshot, "missing"))
+            else:
+                results.append(BuildResult(archive.add(snapshot, capture=data), "added"))
     return results
+
+
+def _differences(stored: Snapshot, made: Snapshot) -> tuple[str, ...]:
+    """What the current ingest makes differently from a stored snapshot, field by field."""
+    found = []
+    if stored.text != made.text:
+        found.append(f"text: stored {stored.digest}, the current ingest makes {made.digest}")
+    for part in ("metadata", "provenance"):
+        old, new = getattr(stored, part), getattr(made, part)
+        for attribute in attrs.fields(type(old)):
+            before, after = getattr(old, attribute.name), getattr(new, attribute.name)
+            if before == after:
+                continue
+            if attribute.name == "steps":
+                added = [s for s in after if s not in before]
+                gone = [s for s in before if s not in after]
+                found.extend(f"{part}.steps: no longer {s!r}" for s in gone)
+                found.extend(f"{part}.steps: now {s!r}" for s in added)
+            else:
+                found.append(f"{part}.{attribute.name}: stored {before!r}, now {after!r}")
+    return tuple(found)
 
 
 def _check_coverage(
@@ -297,6 +357,8 @@ def _snapshot_from_entry(
     publication: Publication,
     entry: Mapping[str, Any],
     pub: Mapping[str, Any],
+    *,
+    record_extractor: bool,
 ) -> Snapshot:
     def pick(key: str, default: Any = None) -> Any:
         return pub.get(key, entry.get(key, default))
@@ -325,4 +387,5 @@ def _snapshot_from_entry(
         series=pub.get("series"),
         tags=pub.get("tags", ()),
         snapshot_id=pub.get("id"),
+        record_extractor=record_extractor,
     )

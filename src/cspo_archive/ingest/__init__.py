@@ -42,9 +42,9 @@ never particular pages.
 
 from __future__ import annotations
 
+from cspo_archive.ingest._capture import ingest
 from cspo_archive.ingest._decode import decode
 from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
-from cspo_archive.ingest._pipeline import ingest
 
 __all__ = ["Capture", "Decoded", "Furniture", "Publication", "decode", "ingest"]
 

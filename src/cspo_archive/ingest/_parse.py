@@ -30,28 +30,33 @@ from cspo_archive.ingest._lines import (
     _quote,
     _split_lines,
 )
-from cspo_archive.ingest._records import Decoded, Furniture
+from cspo_archive.ingest._records import Furniture
 
 
 @define
 class _Block:
     lines: list[int]  # indices into _Parse.lines
     kind: str = "text"  # text | heading | label | date (may change as roles are settled)
+    #: Where a title from outside the text that this block repeats came from.
+    hint: str | None = None
 
 
 @define
 class _Pub:
-    heading: int  # block index
+    heading: int  # block index (of the first block of text when the title is not in it)
     reasons: list[str] = attrs.Factory(list)
     labels: list[int] = attrs.Factory(list)  # label blocks above it
+    #: A title from outside the text (given by the caller or stated by the page's
+    #: metadata), when the text holds no line that is it: ``heading`` is then text.
+    outside_title: str | None = None
 
 
 class _Parse:
     """The state of one ingest: lines, furniture found, blocks and their roles."""
 
-    def __init__(self, decoded: Decoded, source: str) -> None:
+    def __init__(self, text: str, source: str) -> None:
         self.source = source
-        self.lines = _split_lines(decoded.text, source)
+        self.lines = _split_lines(text, source)
         self.furniture: list[tuple[Furniture, str]] = []  # with a note for the steps
         self.stated: list[_Stated] = []
         self.undated: list[tuple[int, str]] = []  # (line, step) for dates not understood

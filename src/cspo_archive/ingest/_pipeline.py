@@ -15,8 +15,10 @@ from cspo_archive.ingest._dates import _Dates
 from cspo_archive.ingest._decode import decode
 from cspo_archive.ingest._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
 from cspo_archive.ingest._parse import _Block, _continues, _Parse
-from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
+from cspo_archive.ingest._records import INGEST_VERSION, Capture, Decoded, Furniture, Publication
+from cspo_archive.ingest._source import Extraction
 from cspo_archive.ingest._split import (
+    TitleHint,
     _choose_title,
     _datelines,
     _document_type,
@@ -103,42 +105,54 @@ def _normalise_step(text: str) -> str:
     )
 
 
-def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None) -> Capture:
-    """Decode a capture and find the publications in it.
+def read_text(data: bytes, source: str, *, encoding: str | None = None) -> Extraction:
+    """A plain-text capture: its bytes decoded (see :func:`decode`), nothing extracted."""
+    decoded = decode(data, encoding=encoding, source=source)
+    return Extraction(
+        text=decoded.text,
+        media_type="text/plain",
+        extractor=f"cspo-archive-ingest {INGEST_VERSION}",
+        encoding=decoded.encoding,
+        steps=(_decode_step(decoded, encoding is not None),),
+        replacement_characters=decoded.replacement_characters,
+        bom=decoded.bom,
+        detected_encoding=decoded.detected,
+    )
 
-    *name* (a file name or label) is recorded and used in messages;
-    *encoding* overrides detection (see :func:`decode`). The rules are those
-    of this module's docstring. Every line of the capture ends up either in
-    exactly one publication (its title or text) or in
-    :attr:`Capture.furniture`; nothing else is dropped.
 
-    Each publication's :attr:`~Publication.steps` say, one line each, how its
-    text was made: decoding, normalisation, every removal (a removal is told
-    in the steps of the first publication that ends at or after it, or of the
-    last one), rejoined paragraphs, how the title, document type and dates
-    were found, and where the capture was split.
+def publications(
+    data: bytes,
+    extraction: Extraction,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+) -> Capture:
+    """Find the publications in *extraction*, the text a reader made of *data*.
 
-    Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
-    that are not text, and :class:`~cspo_archive.exceptions.IngestError` for a
-    capture with no publication in it: empty, only white space or furniture,
-    no title, or a title with no text after it; and for one with more than
-    :data:`MAX_LINES` lines of text (memory stays bounded whatever the shape).
+    *title* is a title the caller gives: located in the text when a line is
+    that title, recorded as given otherwise (see :func:`_choose_title`); else
+    the title the page states (:attr:`PageFacts.title`) is used the same way.
     """
     source = name if name is not None else "<capture>"
-    decoded = decode(data, encoding=encoding, source=source)
-    common = [_decode_step(decoded, encoding is not None), _normalise_step(decoded.text)]
-    parse = _Parse(decoded, source)
+    hint = None
+    if title is not None:
+        hint = TitleHint(title, "given by the caller")
+    elif extraction.facts.title is not None:
+        stated = extraction.facts.title
+        hint = TitleHint(str(stated.value), f"stated by the page ({stated.where})")
+    common = [*extraction.steps, _normalise_step(extraction.text)]
+    parse = _Parse(extraction.text, source)
     # From here on the lines hold all that is needed of the text: let it go, so a
     # large capture is not held twice (memory is measured in the reliability suite).
-    decoded = attrs.evolve(decoded, text="")
+    extraction = attrs.evolve(extraction, text="")
     parse.find_line_furniture()
     blocks = parse.blocks()
     if not blocks:
         raise _no_text_error(parse, _found_furniture(parse))
     labelled = _settle_labels(parse, blocks)
-    title = _choose_title(parse, blocks, labelled)
-    pubs = _publications(parse, blocks, title, labelled)
-    _datelines(parse, blocks, pubs, title)
+    first = _choose_title(parse, blocks, labelled, hint)
+    pubs = _publications(parse, blocks, first, labelled)
+    _datelines(parse, blocks, pubs, first.heading)
 
     drafts = _drafts(parse, blocks, pubs)
     for line in parse.lines:
@@ -171,23 +185,32 @@ def ingest(data: bytes, *, name: str | None = None, encoding: str | None = None)
     # joined and made canonical (which copies each text a few times), so a large
     # capture never has its lines and its texts in memory at once.
     del parse, blocks, drafts, pubs, labelled
-    publications = []
+    made_publications = []
     while made:
         paragraphs, make = made.pop(0)
         raw = "\n\n".join(_paragraph_text(p) for p in paragraphs)
         del paragraphs
-        publications.append(make(text=canonicalize(raw)))
+        made_publications.append(make(text=canonicalize(raw)))
         del raw
     return Capture(
         digest=sha256_digest(bytes(data)),
         name=name,
-        encoding=decoded.encoding,
-        bom=decoded.bom,
-        replacement_characters=decoded.replacement_characters,
-        detected_encoding=decoded.detected,
-        publications=tuple(publications),
+        encoding=extraction.encoding,
+        bom=extraction.bom,
+        replacement_characters=extraction.replacement_characters,
+        detected_encoding=extraction.detected_encoding,
+        publications=tuple(made_publications),
         furniture=furniture,
+        media_type=extraction.media_type,
+        extractor=_extractor(extraction),
+        facts=extraction.facts,
+        page_starts=extraction.page_starts,
     )
+
+
+def _extractor(extraction: Extraction) -> str:
+    ours = f"cspo-archive-ingest {INGEST_VERSION}"
+    return ours if extraction.extractor == ours else f"{extraction.extractor} + {ours}"
 
 
 def _publication(
@@ -204,9 +227,10 @@ def _publication(
     Returns its paragraphs, and the Publication to make from their text.
     """
     head, span = draft.head, draft.span
-    title = _heading_text(head.text)
+    outside = draft.pub.outside_title
+    title = _heading_text(head.text) if outside is None else outside
     paragraphs, rejoins, used = _body(parse, draft.body)
-    own_lines = [head, *used]
+    own_lines = used if outside is not None else [head, *used]
     dead = _count_targets(own_lines)
     if dead:
         count = sum(len(line.dead) for line in own_lines)
@@ -215,7 +239,10 @@ def _publication(
     if links:
         steps.append(f"keep link targets: {len(links)} (in links)")
     steps.extend(rejoins)
-    steps.append(f"title: line {head.number} ({'; '.join(draft.pub.reasons)})")
+    if outside is None:
+        steps.append(f"title: line {head.number} ({'; '.join(draft.pub.reasons)})")
+    else:
+        steps.append(f"title: {_quote(title, 200)}, {'; '.join(draft.pub.reasons)}")
     document_type, type_step = _document_type(parse, blocks, draft.pub, title)
     steps.append(type_step)
     published, updated, date_steps = dates.of_publication(number, total)

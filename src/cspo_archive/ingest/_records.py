@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from bisect import bisect_right
+from typing import Any, Final
 
 import attrs
 from attrs import field, frozen
@@ -14,6 +15,7 @@ from cspo_archive._validators import (
     canonical_text,
     digest,
     fail,
+    instance,
     non_negative,
     optional_text_line,
     span,
@@ -22,7 +24,21 @@ from cspo_archive._validators import (
     updated_dates,
 )
 from cspo_archive.exceptions import IngestError
-from cspo_archive.model import DocumentType, Provenance, PublishedDate
+from cspo_archive.ingest._source import PageFacts
+from cspo_archive.model import DocumentType, Fetch, Provenance, PublishedDate
+
+#: The version of ingest's own rules (lines, furniture, titles, splitting). It is
+#: raised whenever they read some capture differently, and recorded in provenance.
+INGEST_VERSION: Final = "2"
+
+
+def optional_instance(kind: type, expected: str) -> Any:
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            fail(attribute, value, f"{expected} or None")
+
+    return check
+
 
 # --- validators ------------------------------------------------------------------
 
@@ -150,19 +166,35 @@ class Capture:
     furniture: tuple[Furniture, ...] = field(
         converter=to_tuple, validator=_tuple_of(Furniture, "a tuple of Furniture")
     )
+    #: The capture's kind, recognised from its bytes: ``text/plain``, ``text/html``,
+    #: ``application/pdf``, ``application/json`` (a GOV.UK Content API document).
+    media_type: str = field(default="text/plain", validator=text_line)
+    #: What made the text from the bytes, with versions (see :data:`INGEST_VERSION`).
+    extractor: str = field(default=f"cspo-archive-ingest {INGEST_VERSION}", validator=text_line)
+    #: What the page states about itself outside its text (HTML metadata, Content API
+    #: fields, PDF document information).
+    facts: PageFacts = field(factory=PageFacts, validator=instance(PageFacts, "a PageFacts"))
+    #: PDF: where each page starts in the extracted text (character offsets).
+    page_starts: tuple[int, ...] = field(default=(), converter=to_tuple)
+    #: How the bytes were fetched, when they came from a URL or a WARC record.
+    fetch: Fetch | None = field(default=None, validator=optional_instance(Fetch, "a Fetch"))
 
     @publications.validator
     def _some(self, attribute: attrs.Attribute[Any], value: tuple[Publication, ...]) -> None:
         if not value:
             fail(attribute, value, "at least one publication")
 
-    def provenance(self, publication: Publication, *, capture_method: str) -> Provenance:
+    def provenance(
+        self, publication: Publication, *, capture_method: str, record_extractor: bool = True
+    ) -> Provenance:
         """Return the :class:`~cspo_archive.model.Provenance` of *publication*.
 
         *capture_method* says how the bytes were obtained (for example
-        ``"text capture of the GOV.UK page"``). Raises
-        :class:`~cspo_archive.exceptions.IngestError` if *publication* is not
-        one of this capture's.
+        ``"text capture of the GOV.UK page"``). ``record_extractor=False``
+        leaves out the media type, extractor, pages and fetch, as records made
+        before cspo-archive 0.2 did (a recipe of format 1 rebuilds those
+        byte for byte). Raises :class:`~cspo_archive.exceptions.IngestError`
+        if *publication* is not one of this capture's.
         """
         if publication not in self.publications:
             source = self.name or self.digest
@@ -181,4 +213,17 @@ class Capture:
             characters=publication.characters,
             steps=publication.steps,
             replacement_characters=self.replacement_characters,
+            media_type=self.media_type if record_extractor else None,
+            extractor=self.extractor if record_extractor else None,
+            pages=self.pages(publication) if record_extractor else None,
+            fetch=self.fetch if record_extractor else None,
         )
+
+    def pages(self, publication: Publication) -> tuple[int, int] | None:
+        """The PDF pages (first, last; 1-based) *publication* spans, or None if not a PDF."""
+        if not self.page_starts:
+            return None
+        start, end = publication.characters
+        first = bisect_right(self.page_starts, start)
+        last = bisect_right(self.page_starts, max(start, end - 1))
+        return max(first, 1), max(last, 1)

@@ -109,4 +109,9 @@ class Extraction:
     facts: PageFacts = field(factory=PageFacts)
     steps: tuple[str, ...] = field(default=(), converter=to_tuple)
     page_starts: tuple[int, ...] = field(default=(), converter=to_tuple)
+    #: U+FFFD characters made while decoding the bytes.
     replacement_characters: int = 0
+    #: A byte-order mark was present and removed.
+    bom: bool = False
+    #: The encoding was guessed (see :func:`~cspo_archive.ingest.decode`).
+    detected_encoding: bool = False

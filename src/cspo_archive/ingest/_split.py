@@ -10,7 +10,15 @@ from attrs import frozen
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingest._dates import _DATE, _MONTH
 from cspo_archive.ingest._furniture import _LABELS, _ci
-from cspo_archive.ingest._lines import _heading_text, _is_heading, _key, _Line, _line_range, _quote
+from cspo_archive.ingest._lines import (
+    _ends_clause,
+    _heading_text,
+    _is_heading,
+    _key,
+    _Line,
+    _line_range,
+    _quote,
+)
 from cspo_archive.ingest._parse import _Block, _Parse, _Pub
 from cspo_archive.ingest._records import Furniture
 from cspo_archive.model import DocumentType
@@ -113,8 +121,58 @@ def _order(item: tuple[Furniture, str]) -> tuple[int, int]:
     return item[0].lines
 
 
-def _choose_title(parse: _Parse, blocks: list[_Block], labelled: dict[int, list[int]]) -> int:
-    """Return the block index of the first publication's title."""
+@frozen
+class TitleHint:
+    """A title from outside the text: given by the caller, or stated by the page.
+
+    ``where`` says which, for provenance: ``"given by the caller"``,
+    ``"<meta property='og:title'>"``...
+    """
+
+    title: str
+    where: str
+
+
+#: A block above the title may be dropped as page furniture (a dateline, a banner,
+#: a caption, a byline) only if it is this short: real text is never lost this way.
+_MAX_ABOVE_TITLE_CHARS: Final = 200
+
+
+#: ... and, if it ends a sentence, has at most this many words ("Posted by the press
+#: office."); a longer sentence is text.
+_MAX_ABOVE_TITLE_SENTENCE_WORDS: Final = 6
+
+
+def _short_block(parse: _Parse, block: _Block) -> bool:
+    """Whether *block* has the shape of furniture above a title, not of text."""
+    lines = [parse.lines[i].text for i in block.lines]
+    if len(lines) > 2 or sum(len(text) for text in lines) > _MAX_ABOVE_TITLE_CHARS:
+        return False
+    words = sum(len(text.split()) for text in lines)
+    return not _ends_clause(lines[-1]) or words <= _MAX_ABOVE_TITLE_SENTENCE_WORDS
+
+
+def _drop_above(parse: _Parse, blocks: list[_Block], title: int, why: str) -> None:
+    for block in blocks[:title]:
+        if block.kind not in {"furniture", "date"}:
+            parse.drop(block, "above-title", why)
+
+
+def _choose_title(
+    parse: _Parse,
+    blocks: list[_Block],
+    labelled: dict[int, list[int]],
+    hint: TitleHint | None = None,
+) -> _Pub:
+    """The first publication: where its title is, and why.
+
+    In order: a heading below a document-type label; the line that is the
+    *hint* (a title given or stated outside the text) when only short lines
+    precede it; the first heading when only short lines precede it (those
+    lines are page furniture: datelines, banners, captions, bylines); the
+    *hint* itself when the text holds no such line (the text then keeps
+    every line). Only when none of these exists is the capture refused.
+    """
     first_text = next((i for i, b in enumerate(blocks) if b.kind == "text"), len(blocks))
     first_label = next((i for i, b in enumerate(blocks[:first_text]) if b.kind == "label"), None)
     if first_label is not None:
@@ -122,23 +180,58 @@ def _choose_title(parse: _Parse, blocks: list[_Block], labelled: dict[int, list[
         for block in blocks[:first_label]:
             if block.kind == "heading":
                 parse.drop(block, "page-header", "above the document-type label")
-        return title
-    for index, block in enumerate(blocks):
-        if block.kind == "date":
-            continue
+        return _Pub(title, ["the first heading"], labelled.get(title, []))
+    candidates = [i for i, b in enumerate(blocks) if b.kind not in {"date", "furniture"}]
+    if not candidates:
+        raise _no_text_error(parse, _found_furniture(parse))
+    # How far the title may be from the start: past short blocks only.
+    reach = next(
+        (n for n, i in enumerate(candidates) if not _short_block(parse, blocks[i])),
+        len(candidates),
+    )
+    if hint is not None:
+        key = _key(hint.title)
+        found = next(
+            (
+                index
+                for index in candidates
+                if len(blocks[index].lines) == 1 and _key(parse.text_of(blocks[index])) == key
+            ),
+            None,
+        )
+        if found is not None and found <= candidates[min(reach, len(candidates) - 1)]:
+            blocks[found].kind = "heading"
+            _drop_above(parse, blocks, found, f"above the title ({hint.where})")
+            return _Pub(found, [f"the title {hint.where}"], labelled.get(found, []))
+        if found is None:
+            reason = (
+                f"{hint.where}; no line of the text is this title, so the text keeps every line"
+            )
+            return _Pub(candidates[0], [reason], outside_title=hint.title)
+        # Further on, after text: it names a later publication of the capture.
+        blocks[found].kind = "heading"
+        blocks[found].hint = hint.where
+    for position, index in enumerate(candidates[: reach + 1]):
+        block = blocks[index]
         if block.kind == "heading" or (
             len(block.lines) == 1 and _is_heading(parse.text_of(block), lenient=True)
         ):
             block.kind = "heading"
-            return index
-        first, _ = parse.numbers(block)
-        msg = (
-            f"no title found in {parse.source}: the first text after page furniture "
-            f"(line {first}: {_quote(parse.text_of(block))}) is not a one-line heading; "
-            f"a capture must begin with the title of the publication it holds"
-        )
-        raise IngestError(msg, source=parse.source)
-    raise _no_text_error(parse, _found_furniture(parse))
+            if position == 0:
+                return _Pub(index, ["the first heading"], labelled.get(index, []))
+            _drop_above(parse, blocks, index, "short lines above the first heading")
+            return _Pub(
+                index, ["the first heading after short lines above it"], labelled.get(index, [])
+            )
+    block = blocks[candidates[0]]
+    first, _ = parse.numbers(block)
+    msg = (
+        f"no title found in {parse.source}: the text begins (line {first}) with "
+        f"{_quote(parse.text_of(block))}, which is not a one-line heading, no heading "
+        f"follows a few short lines, and no title was given or stated by the page; "
+        f"pass the publication's title (title=... in Python, --title on the command line)"
+    )
+    raise IngestError(msg, source=parse.source)
 
 
 def _attachment_titles(parse: _Parse, blocks: list[_Block], title: int) -> dict[int, int]:
@@ -170,15 +263,19 @@ def _attachment_titles(parse: _Parse, blocks: list[_Block], title: int) -> dict[
 
 
 def _publications(
-    parse: _Parse, blocks: list[_Block], title: int, labelled: dict[int, list[int]]
+    parse: _Parse,
+    blocks: list[_Block],
+    first: _Pub,
+    labelled: dict[int, list[int]],
 ) -> list[_Pub]:
+    title = first.heading
     attachments = _attachment_titles(parse, blocks, title)
     repeated_at: dict[int, int] = {}
     for repeat, original in attachments.items():
         repeated_at.setdefault(original, repeat)
         line = parse.numbers(blocks[original])[0]
         parse.drop(blocks[repeat], "attachment-title", f"repeats the heading of line {line}")
-    pubs = [_Pub(title, ["the first heading"], labelled.get(title, []))]
+    pubs = [first]
     for index in range(title + 1, len(blocks)):
         block = blocks[index]
         if block.kind != "heading":
@@ -193,6 +290,8 @@ def _publications(
         if index in repeated_at:
             line = parse.numbers(blocks[repeated_at[index]])[0]
             reasons.append(f"repeated at line {line} as an attachment title")
+        if block.hint is not None:
+            reasons.append(f"the title {block.hint}")
         if reasons:
             pubs.append(_Pub(index, reasons, labels))
     # A candidate with no text before the next candidate is no publication. What
@@ -201,7 +300,8 @@ def _publications(
     kept: list[_Pub] = []
     for number, pub in enumerate(pubs):
         end = pubs[number + 1].heading if number + 1 < len(pubs) else len(blocks)
-        if any(b.kind == "text" for b in blocks[pub.heading + 1 : end]):
+        start = pub.heading if pub.outside_title is not None else pub.heading + 1
+        if any(b.kind == "text" for b in blocks[start:end]):
             kept.append(pub)
         elif kept:
             parse.drop(blocks[pub.heading], "attachment-title", "no text follows it")
@@ -263,7 +363,8 @@ def _drafts(parse: _Parse, blocks: list[_Block], pubs: list[_Pub]) -> list[_Draf
         if number + 1 < len(pubs):
             following = pubs[number + 1]
             end = min([following.heading, *following.labels])
-        body = [b for b in blocks[pub.heading + 1 : end] if b.kind in {"text", "heading", "date"}]
+        start = pub.heading if pub.outside_title is not None else pub.heading + 1
+        body = [b for b in blocks[start:end] if b.kind in {"text", "heading", "date"}]
         head = parse.lines[blocks[pub.heading].lines[0]]
         span = (head.number, parse.lines[body[-1].lines[-1]].number)
         drafts.append(_Draft(pub, head, body, span))

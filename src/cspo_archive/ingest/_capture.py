@@ -1,0 +1,198 @@
+"""A capture's bytes in, its publications out: recognise the kind, read it, split it.
+
+The kind is recognised from the bytes; a file name or a media type (an HTTP
+``Content-Type``) is only a hint, for bytes that could be either plain text
+or markup. Each kind's reader (and its library) is imported only when a
+capture of that kind is read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from typing import Final, Literal
+
+from cspo_archive.exceptions import IngestError
+from cspo_archive.ingest._pipeline import publications, read_text
+from cspo_archive.ingest._records import Capture
+from cspo_archive.ingest._source import Extraction
+
+__all__ = ["Kind", "extract", "ingest", "kind_of"]
+
+Kind = Literal["text", "html", "pdf", "govuk", "warc"]
+
+#: Bytes that start files we cannot read, and what to call them in an error.
+_UNREADABLE: Final = (
+    (b"PK\x03\x04", "a ZIP archive (or a Word, ODT or other office document, which are ZIP files)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+)
+_HTML_START = re.compile(
+    rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_TAGS = re.compile(rb"<(?:p|div|h[1-6]|article|main|section|span|br|a)\b[^>]*>", re.IGNORECASE)
+_HTML_NAMES: Final = (".html", ".htm", ".xhtml", ".shtml", ".php", ".aspx")
+_SNIFF: Final = 4096
+
+
+def kind_of(data: bytes, *, name: str | None = None, media_type: str | None = None) -> Kind:
+    """Recognise what *data* is: plain text, HTML, PDF, GOV.UK Content API JSON or WARC.
+
+    Raises :class:`~cspo_archive.exceptions.IngestError` for kinds no reader
+    takes (images, ZIP and office files, compressed files, other JSON),
+    naming the kind found and what to do.
+    """
+    source = name or "<capture>"
+    head = data[:_SNIFF].lstrip(b"\xef\xbb\xbf")
+    stripped = head.lstrip()
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if stripped.startswith(b"WARC/"):
+        return "warc"
+    if head.startswith(b"\x1f\x8b"):
+        if _gunzipped_start(data).startswith(b"WARC/"):
+            return "warc"
+        raise _unreadable(source, "a gzip-compressed file", "decompress it first (gunzip)")
+    for magic, what in _UNREADABLE:
+        if head.startswith(magic):
+            raise _unreadable(source, what, _advice(what))
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        raise _unreadable(source, "a WebP image", _advice("image"))
+    if stripped.startswith(b"{"):
+        return _json_kind(data, source)
+    if _HTML_START.match(head):
+        return "html"
+    hinted = (media_type or "").split(";")[0].strip().lower() in {
+        "text/html",
+        "application/xhtml+xml",
+    } or (name or "").lower().endswith(_HTML_NAMES)
+    if hinted and _HTML_TAGS.search(head):
+        return "html"
+    return "text"
+
+
+def _gunzipped_start(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:_SNIFF], 64)
+    except zlib.error:
+        return b""
+
+
+def _json_kind(data: bytes, source: str) -> Kind:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return "text"  # a text that starts with a brace
+    if isinstance(document, dict) and "base_path" in document and "details" in document:
+        return "govuk"
+    keys = ", ".join(sorted(document)[:8]) if isinstance(document, dict) else ""
+    raise _unreadable(
+        source,
+        f"JSON that is not a GOV.UK Content API document (keys: {keys or 'none'})",
+        "pass the page itself (HTML) or its text, or a document from "
+        "https://www.gov.uk/api/content/<path>",
+    )
+
+
+def _advice(what: str) -> str:
+    if "image" in what:
+        return "run OCR on it and add the text as a plain-text capture"
+    if "document" in what:
+        return "save it as PDF, HTML or plain text and add that"
+    return "unpack it and add the publication inside"
+
+
+def _unreadable(source: str, what: str, todo: str) -> IngestError:
+    msg = (
+        f"cannot ingest {source}: it is {what}, which cspo-archive does not read "
+        f"(it reads plain text, HTML, PDF, GOV.UK Content API JSON and WARC); {todo}"
+    )
+    return IngestError(msg, source=source)
+
+
+def extract(
+    data: bytes,
+    kind: Kind,
+    source: str,
+    *,
+    encoding: str | None = None,
+    url: str | None = None,
+) -> Extraction:
+    """Run *kind*'s reader on *data* (a WARC file holds captures: see :func:`ingest_warc`)."""
+    if kind == "text":
+        return read_text(data, source, encoding=encoding)
+    if kind == "html":
+        from cspo_archive.ingest._html import read_html
+
+        return read_html(data, source, url=url, encoding=encoding)
+    if kind == "pdf":
+        from cspo_archive.ingest._pdf import read_pdf
+
+        return read_pdf(data, source)
+    if kind == "govuk":
+        from cspo_archive.ingest._govuk import read_govuk
+
+        return read_govuk(data, source)
+    msg = (
+        f"cannot ingest {source} as one capture: it is a WARC file, which holds a capture "
+        f"per response record; read it with cspo_archive.ingest.ingest_warc() (command "
+        f"line: cspo-archive add FILE.warc)"
+    )
+    raise IngestError(msg, source=source)
+
+
+def ingest(
+    data: bytes,
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
+    title: str | None = None,
+    media_type: str | None = None,
+    url: str | None = None,
+) -> Capture:
+    """Read a capture and find the publications in it.
+
+    *data* is the capture's bytes as received: plain text, an HTML page, a
+    PDF or a GOV.UK Content API document, recognised from the bytes (see
+    :func:`kind_of`; *name* and *media_type* are hints for bytes that could
+    be text or markup). *name* is recorded and used in messages; *encoding*
+    overrides detection (for HTML, a ``Content-Type`` charset); *url* is the
+    page's address (relative links in an HTML page resolve against it);
+    *title* is a title the caller gives (see :func:`publications`).
+
+    Every line of the extracted text ends up either in exactly one
+    publication (its title or text) or in :attr:`Capture.furniture`; nothing
+    else is dropped, and each publication's steps say how its text was made.
+
+    Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
+    that are not text, and :class:`~cspo_archive.exceptions.IngestError` for
+    a capture of a kind no reader takes or with no publication in it.
+    """
+    data = _as_bytes(data, name)
+    source = name if name is not None else "<capture>"
+    kind = kind_of(data, name=name, media_type=media_type)
+    extraction = extract(data, kind, source, encoding=encoding, url=url)
+    return publications(data, extraction, name=name, title=title)
+
+
+def _as_bytes(data: object, name: str | None) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    source = name if name is not None else "<capture>"
+    msg = (
+        f"cannot ingest {source}: a capture is bytes as received "
+        f"(got {type(data).__name__}); read the file in binary mode"
+    )
+    raise IngestError(msg, source=source)
