@@ -407,3 +407,52 @@ def test_text_is_coloured_on_a_terminal_unless_no_color(
     code, out, _ = _run(capsys, "compare", "--format", "text")
     assert code == 0
     assert ("\x1b[" in out) is expected
+
+
+def test_a_date_given_without_its_source_is_not_claimed_as_stated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--published alone, on a capture that states no date: recorded as external, honestly."""
+    capture = tmp_path / "story.txt"
+    capture.write_text("Partners meet\n\nThe partners met on Tuesday in Ottawa.\n")
+    code, _, err = _run(
+        capsys,
+        "add", str(capture), "--archive", str(tmp_path / "a"),
+        "--published", "2025-03-04", "--type", "news-story",
+    )  # fmt: skip
+    assert code == 0, err
+    [snapshot] = Archive.open(tmp_path / "a")
+    published = snapshot.metadata.published
+    assert (
+        published.source.value,
+        published.note,
+    ) == ("external", "given on the command line when adding story.txt")
+    assert snapshot.provenance.media_type == "text/plain"
+
+
+def test_build_check_reports_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """build --check on a copy of the bundled archive: all unchanged, exit 0, no file written."""
+    import shutil
+
+    from conftest import SNAPSHOTS
+
+    copy = tmp_path / "copy"
+    shutil.copytree(SNAPSHOTS, copy, ignore=shutil.ignore_patterns(".lock", ".tmp", ".index"))
+    before = sorted(p.relative_to(copy) for p in copy.rglob("*"))
+    code, out, _ = _run(
+        capsys, "build", str(copy / "recipe.toml"), "--archive", str(copy), "--check"
+    )
+    assert code == 0
+    assert out.count("unchanged: ") == 3
+    assert "3 of 3 snapshots as the recipe makes them" in out
+    assert before == sorted(p.relative_to(copy) for p in copy.rglob("*"))
+    empty = tmp_path / "empty"
+    Archive.open(empty, create=True)
+    code, out, _ = _run(
+        capsys, "build", str(copy / "recipe.toml"), "--archive", str(empty), "--check"
+    )
+    assert code == 1
+    assert out.count("missing: ") == 3
+    assert list((empty / "items").iterdir()) == []

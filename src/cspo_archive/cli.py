@@ -19,7 +19,8 @@ from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
     from cspo_archive.archive import Archive
-    from cspo_archive.model import Snapshot
+    from cspo_archive.ingest import Capture, Publication
+    from cspo_archive.model import PublishedDate, Snapshot
 
 PROG = "cspo-archive"
 ENV_ARCHIVE = "CSPO_ARCHIVE"
@@ -34,12 +35,13 @@ EXAMPLES = {
     "verify": "examples:\n  cspo-archive verify            (the bundled archive)\n"
     "  cspo-archive verify ./snapshots",
     "add": (
-        "example:\n  cspo-archive add capture.txt --archive ./snapshots \\\n"
-        "      --title 'UK and partners publish vision for responsible space operations' \\\n"
-        "      --published 2022-02-22 --date-source external \\\n"
-        "      --date-note 'Joint release of CSpO Vision 2031 on 22 February 2022' \\\n"
-        "      --type news-story --publisher 'UK Ministry of Defence' --licence OGL-UK-3.0 \\\n"
-        "      --url https://www.gov.uk/government/news/..."
+        "examples:\n  cspo-archive add https://www.gov.uk/government/news/... "
+        "--archive ./my-archive --licence OGL-UK-3.0\n"
+        "  cspo-archive add page.html --archive ./my-archive\n"
+        "  cspo-archive add statement.pdf --archive ./my-archive --type joint-statement \\\n"
+        "      --published 2025-12-04 --date-source external \\\n"
+        "      --date-note 'Date of the Board meeting the statement closes'\n"
+        "  cspo-archive add crawl.warc.gz --archive ./my-archive   (every response record)"
     ),
     "compare": (
         "examples:\n"
@@ -111,25 +113,37 @@ def _parser() -> argparse.ArgumentParser:
     p = command("verify", "Check every snapshot and capture; list every problem found.")
     p.add_argument("path", nargs="?", metavar="PATH", help=archive_help)
 
-    p = command("add", "Ingest a capture file and add its publication as a snapshot.")
-    p.add_argument("file", metavar="FILE", type=Path, help="the capture, as received")
-    p.add_argument("--archive", metavar="PATH", help=f"archive to add to (default: ${ENV_ARCHIVE})")
-    p.add_argument("--title", required=True, help="the publication's title")
+    p = command("add", "Ingest a capture (a file or a URL) and add each publication as a snapshot.")
     p.add_argument(
-        "--published", required=True, type=_date, metavar="YYYY-MM-DD", help="publication date"
+        "file",
+        metavar="FILE|URL",
+        help="the capture as received (text, HTML, PDF, GOV.UK Content API JSON or WARC), "
+        "or an http(s) URL to fetch",
+    )
+    p.add_argument("--archive", metavar="PATH", help=f"archive to add to (default: ${ENV_ARCHIVE})")
+    p.add_argument(
+        "--title",
+        help="the publication's title (default: as the capture states it); located in the text, "
+        "or recorded as given",
+    )
+    p.add_argument(
+        "--published",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="publication date (default: as the capture states it)",
     )
     p.add_argument(
         "--date-source",
         choices=[s.value for s in DateSource],
-        default=DateSource.STATED.value,
-        help="where the date came from (default: stated in the capture)",
+        help="where --published came from (default: external, i.e. given here)",
     )
     p.add_argument(
         "--date-note", help="where exactly (default: says it was given on the command line)"
     )
     p.add_argument("--url", dest="source_url", help="the publication's source URL")
     p.add_argument(
-        "--publisher", default="not recorded", help="publishing organisation (default: %(default)s)"
+        "--publisher",
+        help="publishing organisation (default: as the page states it, else 'not recorded')",
     )
     p.add_argument(
         "--type",
@@ -140,15 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--licence", default="not recorded", help="e.g. OGL-UK-3.0 (default: %(default)s)"
     )
-    p.add_argument("--language", default="en", help="BCP 47 tag (default: %(default)s)")
+    p.add_argument("--language", help="BCP 47 tag (default: as the page states it, else 'en')")
     p.add_argument("--series", help="series slug, e.g. principals-board")
     p.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
     p.add_argument("--id", dest="snapshot_id", help="snapshot id (default: DATE-slug-of-title)")
     p.add_argument("--encoding", help="decode the file with this encoding instead of detecting")
     p.add_argument(
         "--capture-method",
-        default="text capture of a web page",
-        help="how the file was captured (default: %(default)s)",
+        help="how the file was captured (default: said from its kind, e.g. 'HTML page')",
     )
     p.add_argument(
         "--captured-at", type=_datetime, metavar="ISO-DATETIME", help="when it was captured"
@@ -209,6 +222,12 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="a folder to look for raw captures in (repeatable)",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; report snapshots missing from the archive and captures the "
+        "current ingest reads differently (exit 1 if any)",
     )
     return parser
 
@@ -394,55 +413,135 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+_METHODS = {
+    "text/plain": "text capture of a web page",
+    "text/html": "HTML page",
+    "application/pdf": "PDF document",
+    "application/json": "GOV.UK Content API document",
+}
+
+
+def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes, str]]:
+    """The captures named on the command line: each with its bytes and capture method."""
+    from cspo_archive.ingest import ingest, ingest_url, ingest_warc, kind_of
+
+    source: str = args.file
+    if source.lower().startswith(("http://", "https://")):
+        capture, data = ingest_url(source, title=args.title)
+        return [(capture, data, f"fetched from {source}")]
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        scheme = source.split(":", 1)[0] if "://" in source else None
+        hint = f" ({scheme}: URLs are not fetched; only http and https)" if scheme else ""
+        msg = f"cannot read {source}: {exc.strerror or exc}{hint}"
+        raise _UsageError(msg) from exc
+    if kind_of(data, name=path.name) == "warc":
+        found = ingest_warc(data, name=path.name, title=args.title)
+        return [(c, d, f"WARC record in {path.name}") for c, d in found]
+    capture = ingest(data, name=path.name, encoding=args.encoding, title=args.title)
+    return [(capture, data, "")]
+
+
 def _cmd_add(args: argparse.Namespace) -> int:
     from cspo_archive.build import find_publication, make_snapshot
-    from cspo_archive.ingest import ingest
     from cspo_archive.model import PublishedDate
 
     target = _archive_path(args.archive, for_writing=True)
-    try:
-        data = args.file.read_bytes()
-    except OSError as exc:
-        msg = f"cannot read {args.file}: {exc.strerror or exc}"
-        raise _UsageError(msg) from exc
+    if args.published is None and (args.date_source or args.date_note):
+        raise _UsageError("--date-source and --date-note describe --published: give it too")
     # Everything that can fail on the input fails before the archive is touched.
-    capture = ingest(data, name=args.file.name, encoding=args.encoding)
-    publication = find_publication(capture, args.title)
-    note = args.date_note or (
-        f"given on the command line when adding {args.file.name}"
-        + (" (the capture states it)" if args.date_source == "stated" else "")
-    )
-    snapshot = make_snapshot(
-        capture,
-        publication,
-        publisher=args.publisher,
-        licence=args.licence,
-        capture_method=args.capture_method,
-        title=args.title,
-        published=PublishedDate(args.published, args.date_source, note),
-        document_type=args.document_type,
-        source_url=args.source_url,
-        captured_at=args.captured_at,
-        language=args.language,
-        series=args.series,
-        tags=args.tags,
-        snapshot_id=args.snapshot_id,
-    )
+    snapshots = []
+    for capture, data, method in _captures(args):
+        chosen = capture.publications if args.title is None else ()
+        if args.title is not None:
+            chosen = (find_publication(capture, args.title),)
+        for publication in chosen:
+            published = None
+            if args.published is not None:
+                published = _given_date(args, capture, publication, PublishedDate)
+            snapshot = make_snapshot(
+                capture,
+                publication,
+                publisher=args.publisher
+                if args.publisher is not None
+                else capture.facts.publisher or "not recorded",
+                licence=args.licence,
+                capture_method=args.capture_method
+                or method
+                or _METHODS.get(capture.media_type, capture.media_type),
+                title=args.title,
+                published=published,
+                document_type=args.document_type,
+                source_url=args.source_url
+                or capture.facts.canonical_url
+                or (capture.fetch.final_url if capture.fetch else None),
+                captured_at=args.captured_at
+                or (capture.fetch.fetched_at if capture.fetch else None),
+                language=args.language or capture.facts.language or "en",
+                series=args.series,
+                tags=args.tags,
+                snapshot_id=args.snapshot_id,
+            )
+            snapshots.append((snapshot, data))
     archive = _open_archive(target, for_writing=True)
-    existed = snapshot.id in archive
-    stored = archive.add(snapshot, capture=data)
-    print(f"{'already archived' if existed else 'added'}: {stored.ref}")
+    for snapshot, data in snapshots:
+        existed = snapshot.id in archive
+        stored = archive.add(snapshot, capture=data)
+        print(f"{'already archived' if existed else 'added'}: {stored.ref}")
     return 0
+
+
+def _given_date(
+    args: argparse.Namespace,
+    capture: Capture,
+    publication: Publication,
+    make: type[PublishedDate],
+) -> PublishedDate:
+    """The date given with --published, with a source that claims only what is so."""
+    stated = publication.published
+    what = args.file if "://" in args.file else Path(args.file).name
+    if args.date_source is not None:
+        source = args.date_source
+    elif stated is not None and stated.value == args.published:
+        return stated  # the capture states this very date: say where
+    else:
+        source = "external"
+    note = args.date_note or f"given on the command line when adding {what}"
+    if args.date_note is None and source == "stated":
+        note += (
+            f"; the capture states {stated.value.isoformat()} ({stated.note})"
+            if stated is not None
+            else "; said to be stated in the capture, which ingest did not find"
+        )
+    elif args.date_note is None and stated is not None:
+        note += f"; the capture states {stated.value.isoformat()}"
+    return make(args.published, source, note)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from cspo_archive.archive import Archive
     from cspo_archive.build import build_archive
 
-    archive = Archive.open(args.archive, create=True)
-    results = build_archive(args.recipe, archive, captures=args.captures)
+    archive = Archive.open(args.archive, create=not args.check, readonly=args.check)
+    results = build_archive(args.recipe, archive, captures=args.captures, check=args.check)
     for result in results:
-        print(f"{'added' if result.added else 'unchanged'}: {result.snapshot.ref}")
+        shown = result.snapshot.ref if result.status != "missing" else result.snapshot.id
+        print(f"{result.status}: {shown}")
+        for difference in result.differences:
+            print(f"  {difference}")
+    if args.check:
+        off = [r for r in results if r.status in {"missing", "differs"}]
+        print(
+            f"{len(results) - len(off)} of {len(results)} snapshots as the recipe makes them"
+            + (
+                f"; {len(off)} missing or read differently (stored snapshots are never rewritten)"
+                if off
+                else ""
+            )
+        )
+        return 1 if off else 0
     return 0
 
 

@@ -42,11 +42,21 @@ never particular pages.
 
 from __future__ import annotations
 
-from cspo_archive.ingest._capture import ingest
+from cspo_archive.ingest._capture import ingest, ingest_url, ingest_warc, kind_of
 from cspo_archive.ingest._decode import decode
 from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
 
-__all__ = ["Capture", "Decoded", "Furniture", "Publication", "decode", "ingest"]
+__all__ = [
+    "Capture",
+    "Decoded",
+    "Furniture",
+    "Publication",
+    "decode",
+    "ingest",
+    "ingest_url",
+    "ingest_warc",
+    "kind_of",
+]
 
 # ``from cspo_archive import ingest`` is this function even when the name is bound to
 # this package (see cspo_archive._callable).

@@ -13,12 +13,16 @@ import re
 import zlib
 from typing import Final, Literal
 
+import attrs
+
+from cspo_archive._text import sha256_digest
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingest._pipeline import publications, read_text
 from cspo_archive.ingest._records import Capture
 from cspo_archive.ingest._source import Extraction
+from cspo_archive.model import Fetch
 
-__all__ = ["Kind", "extract", "ingest", "kind_of"]
+__all__ = ["Kind", "extract", "ingest", "ingest_url", "ingest_warc", "kind_of"]
 
 Kind = Literal["text", "html", "pdf", "govuk", "warc"]
 
@@ -196,3 +200,92 @@ def _as_bytes(data: object, name: str | None) -> bytes:
         f"(got {type(data).__name__}); read the file in binary mode"
     )
     raise IngestError(msg, source=source)
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a ``Content-Type`` header, if any."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip(" \"'"):
+            return value.strip(" \"'")
+    return None
+
+
+def ingest_url(
+    url: str,
+    *,
+    title: str | None = None,
+    timeout: float = 30.0,
+    max_bytes: int = 50_000_000,
+) -> tuple[Capture, bytes]:
+    """Fetch *url* and read the response as a capture; return it and the raw bytes.
+
+    The capture's :attr:`~Capture.fetch` records the requested and final URL,
+    every redirect, the status, when it was fetched, the content type, ETag
+    and Last-Modified. The bytes are the capture to archive, exactly as
+    received (after any content coding the server applied is undone).
+    """
+    from cspo_archive.ingest._url import fetch
+
+    data, fetched = fetch(url, timeout=timeout, max_bytes=max_bytes)
+    capture = ingest(
+        data,
+        name=fetched.final_url,
+        encoding=_charset(fetched.content_type) if kind_of(data) == "html" else None,
+        title=title,
+        media_type=fetched.content_type,
+        url=fetched.final_url,
+    )
+    record = Fetch(
+        requested_url=fetched.requested_url,
+        final_url=fetched.final_url,
+        status=fetched.status,
+        fetched_at=fetched.fetched_at,
+        content_type=fetched.content_type,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        redirects=fetched.redirects,
+        user_agent=fetched.user_agent,
+    )
+    return attrs.evolve(capture, fetch=record), data
+
+
+def ingest_warc(
+    data: bytes, *, name: str | None = None, title: str | None = None
+) -> list[tuple[Capture, bytes]]:
+    """Read every response record of a WARC file as a capture (in file order).
+
+    Each capture's bytes are the record's payload; its :attr:`~Capture.fetch`
+    names the target URI, the WARC-Date (the capture time), the status and
+    content type, and the record (id, file name and the file's digest). The
+    payload digest of each record is checked. With *title*, only the records
+    holding a publication so titled are returned, and there must be one.
+    """
+    from cspo_archive.ingest._warc import read_warc
+
+    source = name if name is not None else "<capture>"
+    file_digest = sha256_digest(data)
+    read: list[tuple[Capture, bytes]] = []
+    for response in read_warc(data, source):
+        payload = response.payload
+        where = f"{response.record_id} in {source} ({file_digest})"
+        capture = ingest(
+            payload,
+            name=response.target_uri,
+            encoding=_charset(response.content_type) if kind_of(payload) == "html" else None,
+            media_type=response.content_type,
+            url=response.target_uri,
+            title=title,
+        )
+        record = Fetch(
+            requested_url=response.target_uri,
+            final_url=response.target_uri,
+            status=response.status,
+            fetched_at=response.date,
+            content_type=response.content_type,
+            etag=response.header("ETag"),
+            last_modified=response.header("Last-Modified"),
+            warc_record=where,
+        )
+        read.append((attrs.evolve(capture, fetch=record), payload))
+    return read

@@ -3,6 +3,7 @@ publications."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from bisect import bisect_left
 from collections import Counter
@@ -16,7 +17,7 @@ from cspo_archive.ingest._decode import decode
 from cspo_archive.ingest._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
 from cspo_archive.ingest._parse import _Block, _continues, _Parse
 from cspo_archive.ingest._records import INGEST_VERSION, Capture, Decoded, Furniture, Publication
-from cspo_archive.ingest._source import Extraction
+from cspo_archive.ingest._source import Extraction, PageFacts
 from cspo_archive.ingest._split import (
     TitleHint,
     _choose_title,
@@ -30,6 +31,7 @@ from cspo_archive.ingest._split import (
     _publications,
     _settle_labels,
 )
+from cspo_archive.model import DateSource, DocumentType, PublishedDate
 
 #: A paragraph as its lines, each line as the pieces it is made of: broken
 #: paragraphs are rejoined by adding pieces, joined with spaces once at the end
@@ -190,7 +192,7 @@ def publications(
         paragraphs, make = made.pop(0)
         raw = "\n\n".join(_paragraph_text(p) for p in paragraphs)
         del paragraphs
-        made_publications.append(make(text=canonicalize(raw)))
+        made_publications.append(_with_facts(make(text=canonicalize(raw)), extraction.facts))
         del raw
     return Capture(
         digest=sha256_digest(bytes(data)),
@@ -205,6 +207,54 @@ def publications(
         extractor=_extractor(extraction),
         facts=extraction.facts,
         page_starts=extraction.page_starts,
+    )
+
+
+def _with_facts(publication: Publication, facts: PageFacts) -> Publication:
+    """Fill what the text does not state from what the page states about itself.
+
+    A date or type the text states wins (it is the publication's own); the
+    page's are used only where the text states none, with the page's field
+    named as their source.
+    """
+    steps = list(publication.steps)
+    published = publication.published
+    if published is None and isinstance(getattr(facts.published, "value", None), dt.date):
+        assert facts.published is not None
+        value = facts.published.value
+        assert isinstance(value, dt.date)
+        note = f"stated by the page: {facts.published.where}"
+        published = PublishedDate(value, DateSource.STATED, note)
+        steps.append(f"published: {value.isoformat()} ({note})")
+    document_type = publication.document_type
+    if document_type is None and facts.document_type is not None:
+        kind = facts.document_type.value
+        if isinstance(kind, DocumentType):
+            document_type = kind
+            steps.append(
+                f"document type: {kind.value}, stated by the page ({facts.document_type.where})"
+            )
+    floor = published.value if published is not None else dt.date.min
+    page_updates = {
+        u.value
+        for u in facts.updated
+        if isinstance(u.value, dt.date)
+        and not isinstance(u.value, dt.datetime)
+        and u.value >= floor
+    }
+    new_updates = sorted(page_updates - set(publication.updated))
+    if new_updates:
+        where = "; ".join(sorted({u.where for u in facts.updated}))
+        dates = ", ".join(d.isoformat() for d in new_updates)
+        steps.append(f"updated: {dates} (stated by the page: {where})")
+    if steps == list(publication.steps):
+        return publication
+    return attrs.evolve(
+        publication,
+        published=published,
+        document_type=document_type,
+        updated=tuple(sorted(set(publication.updated) | set(new_updates))),
+        steps=tuple(steps),
     )
 
 
