@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 from attrs import field, frozen
 
 from cspo_archive._text import check_id, is_digest, text_digest
 from cspo_archive._validators import (
+    URL_RE,
     aware_datetime,
     canonical_text,
     digest,
@@ -139,29 +140,62 @@ class Metadata:
     tags: tuple[str, ...] = field(default=(), converter=to_tuple, validator=slugs)
 
 
-def _redirects(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, tuple) or any(
-        not isinstance(v, str) or _REDIRECT.fullmatch(v) is None for v in value
-    ):
-        fail(attribute, value, "a tuple of '<status> <from URL> -> <to URL>' strings")
+#: The most redirects :func:`fetch` follows; one more is an error.
+MAX_REDIRECTS: Final = 10
+#: One hop of a redirect chain, as :attr:`Fetch.redirects` records it.
+_HOP = re.compile(r"(30[12378]) (\S+) -> (\S+)")
 
 
-_REDIRECT = re.compile(r"[1-5]\d\d \S+ -> \S+")
+_url = [instance(str, "an absolute http(s) URL"), optional_url]
+
+
+def _utc(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.datetime) or value.utcoffset() != dt.timedelta(0):
+        fail(attribute, value, "a timezone-aware datetime in UTC")
+
+
+def _final_status(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 200 <= value <= 299:
+        fail(attribute, value, "a 2xx HTTP status (a fetch that ends otherwise is an error)")
+
+
+def _redirects(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    expected = "a tuple of '<301|302|303|307|308> <from URL> -> <to URL>' strings"
+    if not isinstance(value, tuple) or any(not isinstance(hop, str) for hop in value):
+        fail(attribute, value, expected)
+    assert isinstance(value, tuple)
+    if len(value) > MAX_REDIRECTS:
+        fail(attribute, value, f"at most {MAX_REDIRECTS} hops")
+    # Validators run once every field is set: the chain must lead from one URL to the other.
+    current = getattr(inst, "requested_url", None)
+    for hop in value:
+        match = _HOP.fullmatch(hop)
+        if match is None or not all(URL_RE.fullmatch(url) for url in match.group(2, 3)):
+            fail(attribute, value, f"{expected}, not {hop!r}")
+        assert match is not None
+        if match.group(2) != current:
+            fail(attribute, value, f"a chain whose hop {hop!r} starts where the last ended")
+        current = match.group(3)
+    if current != getattr(inst, "final_url", None):
+        fail(attribute, value, "a chain from requested_url that ends at final_url")
 
 
 @frozen
 class Fetch:
-    """How a capture's bytes were obtained from the web: fetched by us, or read from
-    a WARC record of someone else's fetch (``warc_record`` then names the record).
+    """How a capture was fetched from the web: by cspo-archive (``user_agent`` says as
+    what), or by a crawler whose WARC record it was read from (``warc_record``).
 
-    ``status``, ``content_type``, ``etag`` and ``last_modified`` are the
-    response's; ``redirects`` each hop followed, in order.
+    ``redirects`` holds each hop followed, in order, as ``"<status> <from
+    URL> -> <to URL>"``; it leads from ``requested_url`` to ``final_url``
+    (empty when they are the same). ``status``, ``content_type``, ``etag``
+    and ``last_modified`` are those of the final response, ``fetched_at``
+    the moment its headers arrived (UTC), and ``user_agent`` what was sent.
     """
 
-    requested_url: str = field(validator=optional_url)
-    final_url: str = field(validator=optional_url)
-    status: int = field(validator=non_negative)
-    fetched_at: dt.datetime = field(validator=aware_datetime)
+    requested_url: str = field(validator=_url)
+    final_url: str = field(validator=_url)
+    status: int = field(validator=_final_status)
+    fetched_at: dt.datetime = field(validator=[_utc, aware_datetime])
     content_type: str | None = field(default=None, validator=optional_text_line)
     etag: str | None = field(default=None, validator=optional_text_line)
     last_modified: str | None = field(default=None, validator=optional_text_line)

@@ -236,18 +236,7 @@ def ingest_url(
         media_type=fetched.content_type,
         url=fetched.final_url,
     )
-    record = Fetch(
-        requested_url=fetched.requested_url,
-        final_url=fetched.final_url,
-        status=fetched.status,
-        fetched_at=fetched.fetched_at,
-        content_type=fetched.content_type,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-        redirects=fetched.redirects,
-        user_agent=fetched.user_agent,
-    )
-    return attrs.evolve(capture, fetch=record), data
+    return attrs.evolve(capture, fetch=fetched), data
 
 
 def ingest_warc(
@@ -266,7 +255,10 @@ def ingest_warc(
     source = name if name is not None else "<capture>"
     file_digest = sha256_digest(data)
     read: list[tuple[Capture, bytes]] = []
-    for response in read_warc(data, source):
+    responses = read_warc(data, source)
+    for response in responses:
+        if not 200 <= response.status <= 299:
+            continue  # a redirect or an error page holds no publication
         payload = response.payload
         where = f"{response.record_id} in {source} ({file_digest})"
         capture = ingest(
@@ -275,7 +267,6 @@ def ingest_warc(
             encoding=_charset(response.content_type) if kind_of(payload) == "html" else None,
             media_type=response.content_type,
             url=response.target_uri,
-            title=title,
         )
         record = Fetch(
             requested_url=response.target_uri,
@@ -288,4 +279,23 @@ def ingest_warc(
             warc_record=where,
         )
         read.append((attrs.evolve(capture, fetch=record), payload))
+    if not read:
+        statuses = ", ".join(str(r.status) for r in responses)
+        msg = (
+            f"cannot ingest {source}: none of its {len(responses)} response records is a "
+            f"success (statuses {statuses}); it holds no page to archive"
+        )
+        raise IngestError(msg, source=source)
+    if title is not None:
+        read = [(c, d) for c, d in read if any(_titled(p.title, title) for p in c.publications)]
+        if len(read) != 1:
+            msg = (
+                f"{source}: {len(read)} of its response records hold a publication titled "
+                f"{title!r}; expected exactly one (leave out --title to add them all)"
+            )
+            raise IngestError(msg, source=source)
     return read
+
+
+def _titled(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
