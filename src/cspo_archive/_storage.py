@@ -7,6 +7,8 @@ Layout (everything plain files, readable by a person and diffable by git)::
       items/<id>/text.txt            the canonical text (UTF-8, NFC, LF)
       items/<id>/snapshot.json       id, digest, metadata, provenance, record_digest
       captures/<hex>                 raw capture bytes, named by their SHA-256
+      RELEASED.sha256                optional: the SHA-256 of every released file
+                                     (sha256sum format); verify checks it
       .tmp/                          writes in progress (never shipped, cleaned by gc
                                      and by opening a writable archive when idle)
       .lock                          the cross-process write lock
@@ -25,6 +27,9 @@ Promises kept here:
   ``snapshot.json`` carries ``record_digest``, the SHA-256 of the file's own
   bytes with that digest's hex replaced by zeros, so a change to any byte of
   the metadata is caught and both digests can be named.
+* **Released files are checked against their list.** Where ``RELEASED.sha256``
+  exists, verify also checks that every file it lists is there with that
+  digest, and reports every snapshot and capture it does not list.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from attrs import frozen
 
 from cspo_archive import _serialize
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive._text import check_id, close_ids, is_digest, sha256_digest
+from cspo_archive._text import check_id, close_ids, is_digest, is_id, sha256_digest
 from cspo_archive.exceptions import (
     ArchiveFormatError,
     ArchiveWriteError,
@@ -71,6 +76,7 @@ INDEX = ".index"
 TEXT_FILE = "text.txt"
 RECORD_FILE = "snapshot.json"
 SNAPSHOT_FILES = frozenset({TEXT_FILE, RECORD_FILE})
+RELEASED_FILE = "RELEASED.sha256"
 
 _ZERO_DIGEST = "sha256:" + "0" * 64
 #: Files are read through one reused buffer of this size (no allocation per file); it
@@ -109,9 +115,26 @@ _date_re = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _index_body_re = LazyPattern(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z0-9]+(?:-[a-z0-9]+)*\n)*")
 
 
+#: One part of a path listed in RELEASED.sha256: not "." or "..", and no space, control
+#: character, slash, backslash or colon (a drive).
+_RELEASED_PART = r"(?!\.\.?(?:/|$))[^\s/\\:\x00-\x1f\x7f-\x9f]+"
+
+
+#: A line of RELEASED.sha256, as sha256sum writes it (" *" marks binary mode), with a
+#: path relative to the archive that cannot leave it.
+_released_line_re = LazyPattern(
+    rf"([0-9a-fA-F]{{64}}) [ *]({_RELEASED_PART}(?:/{_RELEASED_PART})*)"
+)
+
+
 RECOVERY_HINT = (
     "restore the file from a trusted copy (git checkout, a backup, or a fresh install "
     "of the package); never edit a snapshot in place: a correction is a new snapshot"
+)
+
+RELEASED_FORM = (
+    "'<64 hex digits>  <path inside the archive>' (sha256sum format: the file's SHA-256, "
+    "two spaces, a path such as items/<id>/text.txt) or a comment starting with '#'"
 )
 
 
@@ -341,6 +364,106 @@ def _text_mismatch(snapshot_id: str, rel: str, digest: str, actual: str) -> Inte
         f"its recorded digest: expected {digest} but got {actual}; {RECOVERY_HINT}"
     )
     return IntegrityError(msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=actual)
+
+
+# --- the release list (RELEASED.sha256) -------------------------------------------
+
+
+@frozen
+class _Released:
+    """What ``RELEASED.sha256`` says: each listed path with its digest
+    (``sha256:<hex>``) and line number, and the problems with the file itself.
+
+    ``files`` is None when the file cannot be read at all (nothing can be checked).
+    """
+
+    files: dict[str, tuple[str, int]] | None
+    problems: tuple[Problem, ...]
+
+
+#: What to do about a damaged RELEASED.sha256.
+_RELEASED_HINT = (
+    f"fix the line, or restore {RELEASED_FILE} from a trusted copy (git checkout, a "
+    f"backup, or a fresh install of the package)"
+)
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether *text* came from valid UTF-8 (holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _read_released(root: Path) -> _Released | None:
+    """Parse ``<root>/RELEASED.sha256``; None if the archive has none.
+
+    Lines are sha256sum's (``<hex>  <path>``, or ``<hex> *<path>``); blank lines
+    and lines starting with ``#`` are skipped. A line that is not one of these,
+    or that lists a path again with another digest, is a ``format`` problem
+    naming its line number.
+    """
+    try:
+        data = (root / RELEASED_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        msg = (
+            f"{RELEASED_FILE} cannot be read: {describe_os_error(exc)}, so the released "
+            f"files were not checked; {_RELEASED_HINT}"
+        )
+        return _Released(None, (Problem("unreadable", RELEASED_FILE, msg),))
+    files: dict[str, tuple[str, int]] = {}
+    problems: list[Problem] = []
+    pattern = _released_line_re()
+    # Decoded once; bytes that are not UTF-8 become lone surrogates, refused below.
+    text = data.decode("utf-8", errors="surrogateescape")
+    for number, raw_line in enumerate(text.split("\n"), start=1):
+        line = raw_line.removesuffix("\r")
+        match = pattern.fullmatch(line)
+        if match is None:
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+        if match is None or not (line.isascii() or _is_utf8(line)):
+            raw = line.encode("utf-8", errors="surrogateescape")
+            shown = raw[:100].decode("utf-8", errors="backslashreplace")
+            more = "..." if len(raw) > 100 else ""
+            msg = (
+                f"{RELEASED_FILE} line {number} is malformed: expected {RELEASED_FORM}, "
+                f"got {shown!r}{more}; {_RELEASED_HINT}"
+            )
+            problems.append(Problem("format", RELEASED_FILE, msg))
+            continue
+        digest = "sha256:" + match.group(1).lower()
+        rel = match.group(2)
+        previous = files.get(rel)
+        if previous is None:
+            files[rel] = (digest, number)
+        elif previous[0] != digest:
+            msg = (
+                f"{RELEASED_FILE} line {number} lists {rel} again with another digest "
+                f"({digest}; line {previous[1]} lists {previous[0]}): a released file has "
+                f"one digest; {_RELEASED_HINT}"
+            )
+            problems.append(
+                Problem("format", RELEASED_FILE, msg, expected=previous[0], actual=digest)
+            )
+    return _Released(files, tuple(problems))
+
+
+def _released_owner(rel: str) -> str | None:
+    """The snapshot id of a path ``items/<id>/...``, else None."""
+    parts = rel.split("/")
+    if len(parts) >= 2 and parts[0] == ITEMS and is_id(parts[1]):
+        return parts[1]
+    return None
+
+
+#: (problems, capture digest, (digest of text.txt, digest of snapshot.json) when sound).
+_SnapshotResult = tuple[list[Problem], str | None, tuple[str, str] | None]
 
 
 # --- the store -------------------------------------------------------------------
@@ -848,6 +971,12 @@ class Store:
         path (:meth:`_report_snapshot`, :meth:`_report_capture`), which names the
         problem. With cores to spare, snapshots and captures are checked in a few
         threads: reading and hashing release the GIL.
+
+        Where the archive has a ``RELEASED.sha256`` (read once), every file it lists
+        must be there with the listed digest (``released`` problems; the digests
+        the checks above took are reused, so a sound file is not read again), every
+        snapshot and capture it does not list is an ``unreleased`` problem, and each
+        malformed line a ``format`` problem (:meth:`_check_released`).
         """
         problems: list[Problem] = []
         try:
@@ -892,24 +1021,38 @@ class Store:
                 )
                 continue
             capture_names.append(name)
+        released = _read_released(self.root)
+        listed = released is not None and released.files is not None
+        check_snapshot: Callable[[str, _FileReader], _SnapshotResult] = (
+            self._verify_released_snapshot
+            if listed
+            else lambda name, reader: (*self._verify_snapshot(name, reader), None)
+        )
         workers = self._verify_workers(to_check)
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor  # only verify needs it
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                snapshot_results = _in_threads(pool, self._verify_snapshot, to_check, workers)
+                snapshot_results = _in_threads(pool, check_snapshot, to_check, workers)
                 capture_results = _in_threads(pool, self._verify_capture, capture_names, workers)
         else:
             reader = _FileReader()
-            snapshot_results = [self._verify_snapshot(name, reader) for name in to_check]
+            snapshot_results = [check_snapshot(name, reader) for name in to_check]
             capture_results = [self._verify_capture(name, reader) for name in capture_names]
-        for name, (found, capture_digest) in zip(to_check, snapshot_results, strict=True):
+        #: The digest of each file the checks above found sound (for the release list).
+        known: dict[str, str] = {}
+        for name, (found, capture_digest, files) in zip(to_check, snapshot_results, strict=True):
             problems.extend(found)
             if capture_digest is not None:
                 referenced.setdefault(capture_digest, []).append(name)
-        for found_capture in capture_results:
+            if files is not None:
+                known[f"{ITEMS}/{name}/{TEXT_FILE}"] = files[0]
+                known[f"{ITEMS}/{name}/{RECORD_FILE}"] = files[1]
+        for name, found_capture in zip(capture_names, capture_results, strict=True):
             if found_capture is not None:
                 problems.append(found_capture)
+            elif listed:
+                known[f"{CAPTURES}/{name}"] = "sha256:" + name
         present = {"sha256:" + n for n in names}
         for digest, owners in sorted(referenced.items()):
             if digest not in present:
@@ -922,7 +1065,116 @@ class Store:
                     problems.append(
                         Problem("missing-capture", rel, msg, snapshot_id=owner, expected=digest)
                     )
+        if released is not None:
+            problems.extend(
+                self._check_released(released, known, to_check, capture_names, referenced)
+            )
         return problems, len(to_check), len(capture_names)
+
+    def _check_released(
+        self,
+        released: _Released,
+        known: dict[str, str],
+        snapshot_ids: Sequence[str],
+        capture_names: Sequence[str],
+        referenced: dict[str, list[str]],
+    ) -> list[Problem]:
+        """The problems of the release list: its own (malformed lines), then each
+        listed file missing or different (in the list's order), then each snapshot
+        and capture present but not listed.
+
+        *known* holds the digests verify already took of sound files; any other
+        listed file is hashed here.
+        """
+        problems = list(released.problems)
+        files = released.files
+        if files is None:
+            return problems
+        for rel, (digest, number) in files.items():  # in the list's order
+            actual = known.get(rel)
+            if actual == digest:
+                continue
+            owner = _released_owner(rel)
+            if actual is None:
+                try:
+                    actual = hash_file(self.root / rel)
+                except (FileNotFoundError, NotADirectoryError):
+                    msg = (
+                        f"{rel} is missing, but {RELEASED_FILE} (line {number}) lists it as "
+                        f"released with digest {digest}: released files are never removed; "
+                        f"{RECOVERY_HINT}"
+                    )
+                    problems.append(
+                        Problem("released", rel, msg, snapshot_id=owner, expected=digest)
+                    )
+                    continue
+                except OSError as exc:
+                    msg = (
+                        f"{rel} cannot be read ({describe_os_error(exc)}), so it cannot be "
+                        f"checked against {RELEASED_FILE} (line {number}, digest {digest}); "
+                        f"{RECOVERY_HINT}"
+                    )
+                    problems.append(
+                        Problem("released", rel, msg, snapshot_id=owner, expected=digest)
+                    )
+                    continue
+            if actual != digest:
+                msg = (
+                    f"{rel} is not the released file: {RELEASED_FILE} (line {number}) lists "
+                    f"{digest} but the file gives {actual}; released files never change; "
+                    f"{RECOVERY_HINT}"
+                )
+                problems.append(
+                    Problem("released", rel, msg, snapshot_id=owner, expected=digest, actual=actual)
+                )
+        for snapshot_id in snapshot_ids:
+            paths = [f"{ITEMS}/{snapshot_id}/{name}" for name in (RECORD_FILE, TEXT_FILE)]
+            unlisted = [rel for rel in paths if rel not in files]
+            if not unlisted:
+                continue
+            if len(unlisted) == len(paths):
+                rel = f"{ITEMS}/{snapshot_id}"
+                what = f"snapshot {snapshot_id!r} is not in {RELEASED_FILE}"
+            else:
+                rel = unlisted[0]
+                what = (
+                    f"{rel} of snapshot {snapshot_id!r} is not in {RELEASED_FILE} (its other "
+                    f"file is)"
+                )
+            msg = f"{what}, so it was not released with this package; " + self._unreleased_hint(
+                unlisted
+            )
+            problems.append(Problem("unreleased", rel, msg, snapshot_id=snapshot_id))
+        for name in capture_names:
+            rel = f"{CAPTURES}/{name}"
+            if rel in files:
+                continue
+            owners = referenced.get("sha256:" + name, [])
+            of = (
+                f"the capture of snapshot {', '.join(repr(o) for o in owners)}"
+                if owners
+                else "a capture no sound snapshot comes from"
+            )
+            msg = (
+                f"capture {rel} ({of}) is not in {RELEASED_FILE}, so it was not released "
+                f"with this package; " + self._unreleased_hint([rel])
+            )
+            owner = owners[0] if len(owners) == 1 else None
+            problems.append(Problem("unreleased", rel, msg, snapshot_id=owner))
+        return problems
+
+    def _unreleased_hint(self, rels: Sequence[str]) -> str:
+        """What to do about files that RELEASED.sha256 does not list."""
+        import shlex  # only this message needs it
+
+        return (
+            f"if it was added by mistake to the archive inside an installed package, "
+            f"reinstall cspo-archive into a fresh virtual environment (pip leaves the files "
+            f"it did not install, even with --force-reinstall); in a source checkout when "
+            f"releasing it, or in your own copy of the archive, append its lines to "
+            f"{RELEASED_FILE}: cd {shlex.quote(str(self.root))} && sha256sum "
+            f"{' '.join(rels)} >> {RELEASED_FILE}"
+        )
 
     def _verify_workers(self, names: Sequence[str]) -> int:
         """How many threads verify uses: reading and hashing release the GIL, the
@@ -985,12 +1237,26 @@ class Store:
             return self._report_snapshot(snapshot_id)
         return [], capture_digest
 
-    def _sound_snapshot(self, snapshot_id: str, reader: _FileReader) -> str | None:
+    def _verify_released_snapshot(self, snapshot_id: str, reader: _FileReader) -> _SnapshotResult:
+        """:meth:`_verify_snapshot`, and for a sound snapshot the digests of its
+        ``text.txt`` and ``snapshot.json`` files (what RELEASED.sha256 lists)."""
+        digests: list[str] = []
+        capture_digest = self._sound_snapshot(snapshot_id, reader, digests)
+        if capture_digest is None:
+            problems, reported_capture = self._report_snapshot(snapshot_id)
+            return problems, reported_capture, None
+        return [], capture_digest, (digests[0], digests[1])
+
+    def _sound_snapshot(
+        self, snapshot_id: str, reader: _FileReader, digests: list[str] | None = None
+    ) -> str | None:
         """The capture digest if the snapshot passes every check, else None.
 
         The checks of :meth:`check_snapshot` and the stray-file check of
         :meth:`_report_snapshot`, each file read once, no message built; at the
         first thing wrong the caller has :meth:`_report_snapshot` name the problems.
+        With *digests*, a sound snapshot's file digests are appended to it: the
+        text's (the recorded digest, which it matched) and the record file's.
         """
         folder = f"{self.items}{os.sep}{snapshot_id}{os.sep}"
         try:
@@ -1008,6 +1274,8 @@ class Store:
                 return None
         except (OSError, ValueError, CspoArchiveError):
             return None
+        if digests is not None:
+            digests += (digest, sha256_digest(data))
         return provenance.capture_digest
 
     def check_snapshot(self, snapshot_id: str) -> str:

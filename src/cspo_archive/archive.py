@@ -24,7 +24,7 @@ from cspo_archive.exceptions import (
 )
 from cspo_archive.model import Snapshot, SnapshotRef
 
-__all__ = ["Archive", "Problem", "Verification"]
+__all__ = ["Archive", "Problem", "Verification", "installed_bundled_path"]
 
 #: Default seconds to wait for another writer before raising LockTimeoutError.
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -78,8 +78,19 @@ class Archive:
         Opening a writable archive removes what an interrupted writer left in
         ``.tmp/``, if there is anything and the write lock is free right now
         (it never waits; :meth:`gc` does the same and waits for the lock).
+
+        The archive shipped inside the installed package
+        (:func:`installed_bundled_path`) is never opened for writing: without
+        ``readonly=True`` it raises :class:`ReadOnlyArchiveError`, however *path*
+        is spelled (relative, through a symbolic link, with a trailing slash:
+        resolved paths are compared), and so does a folder inside it. pip removes
+        only the files it installed, so a snapshot written there would outlive a
+        reinstall. A source checkout's ``snapshots/`` is not protected: it is
+        written on purpose when releasing (see :meth:`bundled`).
         """
         root = Path(path)
+        if not readonly:
+            _refuse_installed_bundled(root)
         store = Store(root, lock_timeout=lock_timeout, readonly=readonly)
         if create and not (root / "archive.json").exists():
             if readonly:
@@ -94,11 +105,16 @@ class Archive:
     def bundled(cls) -> Archive:
         """The archive shipped inside the package (read-only).
 
-        In an installed wheel it is ``cspo_archive/_bundled``; in a source
-        checkout or an editable install, the repository's ``snapshots/``.
+        In an installed wheel it is ``cspo_archive/_bundled``
+        (:func:`installed_bundled_path`), which :meth:`open` never opens for
+        writing. In a source checkout or an editable install it is the
+        repository's ``snapshots/``, which stays writable through :meth:`open`:
+        developers add to it on purpose when releasing, with
+        ``cspo-archive build snapshots/recipe.toml --archive snapshots``, and
+        append the new files' lines to ``snapshots/RELEASED.sha256``.
         """
         here = Path(__file__).resolve().parent
-        candidates = [here / "_bundled", here.parents[1] / "snapshots"]
+        candidates = [installed_bundled_path(), here.parents[1] / "snapshots"]
         for candidate in candidates:
             if (candidate / "archive.json").is_file():
                 return cls.open(candidate, readonly=True)
@@ -318,6 +334,55 @@ class Archive:
         raise SnapshotConflictError(
             msg, snapshot_id=snapshot.id, existing=existing.digest, attempted=snapshot.digest
         )
+
+
+def installed_bundled_path() -> Path:
+    """The folder of the archive shipped inside the installed package, resolved.
+
+    ``cspo_archive/_bundled`` next to the package's own modules (the wheel ships
+    the repository's ``snapshots/`` there): ``Path(cspo_archive.__file__)
+    .resolve().parent / "_bundled"``. In a source checkout or an editable install
+    this folder does not exist, and the repository's ``snapshots/`` is not it.
+    """
+    # This module lives in the package's folder, as cspo_archive/__init__.py does.
+    return Path(__file__).resolve().parent / "_bundled"
+
+
+def _refuse_installed_bundled(root: Path) -> None:
+    """Raise :class:`ReadOnlyArchiveError` if *root* is the installed package's
+    bundled archive or a folder inside it (resolved paths, or the same folder)."""
+    try:
+        resolved = root.resolve()
+        bundled = installed_bundled_path().resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: nothing can be opened there
+        return
+    if resolved == bundled:
+        inside = False
+    elif resolved.is_relative_to(bundled):
+        inside = True
+    else:
+        try:  # the same folder under another name (a case-insensitive file system)
+            if not resolved.samefile(bundled):
+                return
+        except OSError:  # one of them does not exist
+            return
+        inside = False
+    import shlex  # only this error needs it
+
+    shown = f"'{root}'" + ("" if str(root) == str(resolved) else f" (that is, '{resolved}')")
+    what = (
+        f"is inside the archive shipped inside the cspo-archive package, '{bundled}', which"
+        if inside
+        else "is the archive shipped inside the cspo-archive package, which"
+    )
+    msg = (
+        f"{shown} {what} is never written (pip removes only the files it installed, so "
+        f"a snapshot added there would outlive a reinstall); to add snapshots, "
+        f"copy it: cp -r {shlex.quote(str(bundled))} ./my-archive, then "
+        f"--archive ./my-archive (in Python: Archive.open('./my-archive')); to read it, "
+        f"open it with readonly=True or use Archive.bundled()"
+    )
+    raise ReadOnlyArchiveError(msg, archive=str(root))
 
 
 def _record(snapshot: Snapshot) -> dict[str, object]:

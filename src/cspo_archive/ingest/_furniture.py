@@ -1,14 +1,31 @@
-"""Page furniture recognised by its lines, and the labels publishers print above titles."""
+"""Page furniture recognised by its lines, and the labels publishers print above titles.
+
+The rules are data: ``cspo_archive/profiles/ingest.toml`` (its header documents
+the layout). :func:`_rules` compiles the shipped rules once, on first use, into a
+frozen :class:`_Rules`; :func:`load_rules` compiles those of another file (for
+tests and for authors of rules). Nothing is read or compiled at import. Every
+entry is checked: an unknown key, a value of the wrong type, an unknown
+placeholder or a regex that does not compile raises
+:class:`~cspo_archive.exceptions.ArchiveFormatError` naming the file, the entry
+and the fix.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Final, Literal
+import types
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
 
 from attrs import frozen
 
+from cspo_archive.exceptions import ArchiveFormatError
 from cspo_archive.ingest._dates import _DATE
 from cspo_archive.model import DocumentType
+
+__all__ = ["load_rules"]
 
 # --- furniture patterns ----------------------------------------------------------
 
@@ -24,7 +41,10 @@ class _Pattern:
     is not furniture. ``paragraph``: the paragraph after the block belongs to
     it if its first line starts with this. ``reappear``: follow lines must
     reappear later in the capture (a contents list). ``notes``: a line after a
-    bare date is its change note. ``dates``: what a date in the block means.
+    bare date is its change note. ``above``: the line just above the start
+    line belongs to the block if it matches this and is a paragraph of one line
+    with no blank line before the start line (in a capture with blank lines).
+    ``dates``: what a date in the block means.
     """
 
     kind: str
@@ -38,190 +58,320 @@ class _Pattern:
     reappear: bool = False
     notes: bool = False
     dates: Literal["published", "updated", "history"] | None = None
+    above: re.Pattern[str] | None = None
+
+
+@frozen
+class _Rules:
+    """The compiled rules of one data file."""
+
+    #: The file they were read from.
+    source: str
+    #: Page furniture recognised by its lines, in the order tried.
+    furniture: tuple[_Pattern, ...]
+    #: Matches (whole) any line that some entry's ``start`` matches.
+    any_start: re.Pattern[str]
+    #: Labels printed above a title, and the document type each means
+    #: (``None``: a generic label; the title decides, else OTHER).
+    labels: Mapping[str, DocumentType | None]
 
 
 def _ci(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-# A short line that reads like a name or heading: at most 20 words, not starting
-# lowercase, not ending a sentence.
-_NAME_LIKE = re.compile(r"(?![a-z])(?:\S+\s+){0,19}\S+(?<![.!?:;,])")
-_ENTRY_LIKE = re.compile(r"(?:[-*•·]\s*|\d{1,2}[.)]\s*)?(?![a-z])(?:\S+\s+){0,19}\S+(?<![.!?:;,])")
 _ENTRY_PREFIX = re.compile(r"(?:[-*•·]\s*|\d{1,2}[.)]\s*)")
 _PUBLISHED = r"(?:first\s+|date\s+)?published(?:\s+on)?:?"
 _UPDATED = r"(?:(?:last\s+)?updated|(?:date|last)\s+modified|modified)(?:\s+on)?:?"
 _DATE_KEYWORD = _ci(f"{_PUBLISHED}|{_UPDATED}")
-_SOCIAL = _ci(
-    r"(?:share\s+(?:on|via)\s+)?(?:facebook|twitter|x|x\s+\(formerly\s+twitter\)|linkedin"
-    r"|e-?mail|whatsapp|print|copy\s+link|reddit|bluesky|threads|telegram|mastodon)"
-)
-_FEEDBACK = _ci(
-    r"maybe|yes|no|yes,?\s+this\s+page\s+is\s+useful|no,?\s+this\s+page\s+is\s+not\s+useful"
-    r"|thank\s+you\s+for\s+your\s+feedback\.?|report\s+a\s+problem\s+with\s+this\s+page"
-    r"|help\s+us\s+improve\s+gov\.uk|don[’']t\s+include\s+personal\s+or\s+financial\s+"
-    r"information.{0,200}|this\s+field\s+is\s+for\s+robots\s+only.{0,80}"
-    r"|what\s+were\s+you\s+doing\??|what\s+went\s+wrong\??|send|cancel|close"
-    r"|to\s+help\s+us\s+improve\s+gov\.uk,.{0,300}|please\s+fill\s+in\s+this\s+survey.{0,200}"
-)
-_HISTORY = _ci(
-    rf"(?:{_PUBLISHED}|{_UPDATED})?\s*{_DATE}.{{0,250}}|[+-]?\s*(?:see|show|hide)\s+all"
-    r"\s+updates|first\s+published\.?"
+
+#: The shared fragments a rule names as ``{date}``, ``{published}``, ``{updated}``:
+#: each is a sequence (no alternation at its top level), substituted as written.
+_FRAGMENTS: Final[Mapping[str, str]] = types.MappingProxyType(
+    {"date": _DATE, "published": _PUBLISHED, "updated": _UPDATED}
 )
 
-#: Page furniture recognised by its lines, in the order tried. Adding a
-#: publisher's furniture is one entry here.
-_FURNITURE: Final[tuple[_Pattern, ...]] = (
-    _Pattern("skip-link", _ci(r"skip\s+to\s+(?:main\s+)?content")),
-    _Pattern(
-        "history-banner",
-        _ci(r"this\s+(?:[\w-]+\s+){0,3}was\s+published\s+under\s+the\s+.{3,120}?\s+government\.?"),
-    ),
-    _Pattern("breadcrumb", _ci(r"home(?:\s*[>\u203a\u00bb/|]\s*[^>\u203a\u00bb/|]{1,100}){1,10}")),
-    _Pattern(
-        "page-metadata",
-        _ci(r"(?:from|part\s+of|organi[sz]ations?|departments?):\s*\S.{0,200}"),
-        follow=_NAME_LIKE,
-    ),
-    _Pattern(
-        "page-metadata",
-        _ci(r"(?:from|part\s+of|organi[sz]ations?|departments?):"),
-        follow=_NAME_LIKE,
-        gap=True,
-        limit=3,
-        needs_follow=True,
-    ),
-    _Pattern("page-metadata", _ci(rf"{_PUBLISHED}\s*{_DATE}\.?"), dates="published"),
-    _Pattern(
-        "page-metadata",
-        _ci(_PUBLISHED),
-        follow=_ci(rf"{_DATE}\.?"),
-        gap=True,
-        limit=1,
-        needs_follow=True,
-        dates="published",
-    ),
-    _Pattern(
-        "page-metadata",
-        _ci(rf"(?:release\s+date|date\s+released|released(?:\s+on)?):?\s*{_DATE}"),
-        dates="published",
-    ),
-    _Pattern(
-        "page-metadata",
-        _ci(rf"{_UPDATED}\s*{_DATE}\.?(?:\s*[-—–|]?\s*(?:see|show)\s+all\s+updates)?"),
-        dates="updated",
-    ),
-    _Pattern(
-        "page-metadata",
-        _ci(r"last\s+updated:?|date\s+modified:?"),
-        follow=_ci(rf"{_DATE}\.?"),
-        gap=True,
-        limit=1,
-        needs_follow=True,
-        dates="updated",
-    ),
-    _Pattern("page-metadata", _ci(r"[+-]?\s*(?:see|show|hide)\s+all\s+updates")),
-    _Pattern(
-        "page-history",
-        _ci(r"updates\s+to\s+this\s+page|page\s+history|change\s+history"),
-        follow=_HISTORY,
-        gap=True,
-        absorb=True,
-        notes=True,
-        dates="history",
-    ),
-    _Pattern(
-        "accessible-format",
-        _ci(r"request\s+an\s+accessible\s+format\.?"),
-        paragraph=_ci(r"if\s+you\s+use\s+assistive\s+technology\b"),
-    ),
-    _Pattern(
-        "attachment-details",
-        _ci(
-            r"(?:pdf|html|odt|ods|csv|txt|ms\s+word\s+document|ms\s+excel\s+spreadsheet"
-            r"|ms\s+powerpoint\s+presentation),\s*\d+(?:\.\d+)?\s*[kmg]i?b(?:,\s*\d+\s+pages?)?"
-        ),
-    ),
-    _Pattern(
-        "attachment-details",
-        _ci(
-            r"this\s+file\s+may\s+not\s+be\s+suitable\s+for\s+users\s+of\s+assistive\s+technology\.?"
-        ),
-    ),
-    _Pattern(
-        "contents",
-        _ci(r"contents|table\s+of\s+contents|on\s+this\s+page|in\s+this\s+(?:article|section)"),
-        follow=_ENTRY_LIKE,
-        gap=True,
-        needs_follow=True,
-        reappear=True,
-    ),
-    _Pattern(
-        "share-links",
-        _ci(r"share\s+(?:this\s+(?:page|article|story)|on\s+[\w ()]{1,30}|via\s+[\w ]{1,20}):?"),
-        follow=_SOCIAL,
-        gap=True,
-    ),
-    _Pattern(
-        "print-link",
-        _ci(
-            r"print\s+(?:this\s+)?(?:page|article)|print\s*\|\s*e-?mail|printer[- ]friendly.{0,20}"
-        ),
-    ),
-    _Pattern(
-        "feedback",
-        _ci(
-            r"is\s+this\s+page\s+useful\?|was\s+this\s+page\s+(?:useful|helpful)\??"
-            r"|report\s+a\s+problem\s+(?:or\s+mistake\s+)?(?:on|with)\s+this\s+page\.?"
-        ),
-        follow=_FEEDBACK,
-        gap=True,
-    ),
-    _Pattern("back-to-top", _ci(r"back\s+to\s+top|return\s+to\s+top")),
-    _Pattern(
-        "related-links",
-        _ci(r"related\s+(?:content|links|pages|articles|news)|explore\s+the\s+topic"),
-        follow=_NAME_LIKE,
-        gap=True,
-    ),
-    _Pattern(
-        "licence-footer",
-        _ci(r"all\s+content\s+is\s+available\s+under\s+the\s+open\s+government\s+licence.{0,120}"),
-    ),
-    _Pattern("licence-footer", _ci(r"©\s*crown\s+copyright(?:\s+\d{4})?")),
-)
-_ANY_START = _ci("|".join(f"(?:{p.start.pattern})" for p in _FURNITURE))
+# --- loading and checking the data file ------------------------------------------
+
+_NAME: Final = "ingest"
+_TABLES: Final = ("patterns", "furniture", "labels")
+_REGEX_KEYS: Final = ("start", "follow", "paragraph", "above")
+_FLAGS: Final = ("gap", "needs_follow", "absorb", "reappear", "notes")
+_KEYS: Final = ("kind", *_REGEX_KEYS, *_FLAGS, "limit", "dates")
+_NEEDS_FOLLOW: Final = (*_FLAGS[:4], "notes", "limit")
+_DATES: Final = ("published", "updated", "history")
+_KIND: Final = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_PATTERN_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
+# A placeholder: a name in braces ({2} and {0,250} are repetition, not names).
+_PLACEHOLDER: Final = re.compile(r"(?<!\\)\{([A-Za-z_]\w*)\}")
+
+
+@functools.cache
+def _rules() -> _Rules:
+    """The shipped rules (``profiles/ingest.toml``), compiled on first use and kept."""
+    from cspo_archive.profiles import FOLDER, load_profile
+
+    return _compile(load_profile(_NAME), str(FOLDER / f"{_NAME}.toml"))
+
+
+def load_rules(path: Path | None = None) -> _Rules:
+    """The rules of the TOML file at *path*; the shipped ones (cached) if *path* is None.
+
+    The file has the layout of ``profiles/ingest.toml``. Raises
+    :class:`~cspo_archive.exceptions.ArchiveFormatError` naming the file, the
+    entry and the fix if the file cannot be read, is not TOML or holds an
+    invalid entry.
+    """
+    if path is None:
+        return _rules()
+    from cspo_archive.profiles import _parse_toml
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read the ingest rules file {path}: {exc.strerror or exc}; check the path"
+        raise ArchiveFormatError(msg, path=str(path)) from exc
+    return _compile(_parse_toml(path, raw), str(path))
+
+
+def _error(source: str, where: str, problem: str, fix: str) -> ArchiveFormatError:
+    return ArchiveFormatError(f"{source}: {where}: {problem}; {fix}", path=source)
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
+    return f"{number}{suffix or 'th'}"
+
+
+def _describe(value: object) -> str:
+    shown = repr(value)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+class _Compiler:
+    """Checks and compiles one data file's tables; every error names *source*."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.shared: dict[str, str] = {}  # [patterns]: name -> regex text
+        self.compiled_shared: dict[str, re.Pattern[str]] = {}
+
+    def error(self, where: str, problem: str, fix: str) -> ArchiveFormatError:
+        return _error(self.source, where, problem, fix)
+
+    def text(self, value: object, where: str, key: str, *, shared: bool = False) -> str:
+        """The regex text of *value* (a string or a list of alternatives), placeholders
+        substituted; *shared* (a [patterns] entry) allows only the fragments."""
+        if isinstance(value, str):
+            parts = [value]
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            parts = value
+        else:
+            raise self.error(
+                where,
+                f"{key!r} is {_describe(value)}, not a regex",
+                f"write {key} = '<regex>' (a TOML literal string), or a list of such "
+                f"strings (the alternatives)",
+            )
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in _FRAGMENTS:
+                return _FRAGMENTS[name]
+            if not shared and name in self.shared:
+                return f"(?:{self.shared[name]})"
+            known = [*_FRAGMENTS, *([] if shared else sorted(self.shared))]
+            fix = "use one of " + ", ".join(f"{{{n}}}" for n in known)
+            if shared and name in self.shared:
+                fix = f"a shared pattern may use only the fragments: {fix}"
+            else:
+                fix += " (or define it in [patterns]); write \\{ for a literal brace"
+            raise self.error(where, f"{key!r} names an unknown placeholder {{{name}}}", fix)
+
+        return _PLACEHOLDER.sub(substitute, "|".join(parts))
+
+    def regex(
+        self, value: object, where: str, key: str, *, shared: bool = False
+    ) -> re.Pattern[str]:
+        text = self.text(value, where, key, shared=shared)
+        try:
+            return _ci(text)
+        except re.error as exc:
+            raise self.error(
+                where,
+                f"{key!r} is not a valid regular expression ({exc}) in {text!r}"[:600],
+                "fix the regex (Python re syntax, matched case-insensitively against a whole "
+                "line; placeholders already substituted in the text quoted)",
+            ) from None
+
+    def patterns(self, table: object) -> None:
+        where = "[patterns]"
+        if not isinstance(table, dict):
+            raise self.error(
+                where, f"is {_describe(table)}, not a table", "write [patterns] name = '<regex>'"
+            )
+        for name in table:
+            if _PATTERN_NAME.fullmatch(name) is None or name in _FRAGMENTS:
+                raise self.error(
+                    f"[patterns] entry {name!r}",
+                    "the name is not usable as a placeholder"
+                    + (" (it is a built-in fragment)" if name in _FRAGMENTS else ""),
+                    "name it with lowercase letters, digits and '_', starting with a letter, "
+                    f"and not {', '.join(_FRAGMENTS)}",
+                )
+        for name, value in table.items():
+            where = f"[patterns] entry {name!r}"
+            self.shared[name] = self.text(value, where, name, shared=True)
+            self.compiled_shared[name] = self.regex(value, where, name, shared=True)
+
+    def entry(self, number: int, entry: object) -> _Pattern:
+        where = f"the {_ordinal(number)} [[furniture]] entry"
+        if not isinstance(entry, dict):
+            raise self.error(
+                where, f"is {_describe(entry)}, not a table", "write [[furniture]] and its keys"
+            )
+        kind = entry.get("kind")
+        if not isinstance(kind, str) or _KIND.fullmatch(kind) is None:
+            raise self.error(
+                where,
+                "'kind' is missing" if kind is None else f"'kind' is {_describe(kind)}",
+                'give it a lowercase hyphenated kind, like kind = "share-links"',
+            )
+        where = f"{where} (kind {kind!r})"
+        unknown = [key for key in entry if key not in _KEYS]
+        if unknown:
+            raise self.error(
+                where,
+                f"unknown key {unknown[0]!r}",
+                "the keys are " + ", ".join(_KEYS) + "; fix its spelling or remove it",
+            )
+        if "start" not in entry:
+            raise self.error(where, "'start' is missing", "add start = '<regex>'")
+        flags: dict[str, bool] = {}
+        for key in _FLAGS:
+            value = entry.get(key, False)
+            if not isinstance(value, bool):
+                raise self.error(
+                    where, f"{key!r} is {_describe(value)}", f"write {key} = true or false"
+                )
+            flags[key] = value
+        limit = entry.get("limit", 10_000)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise self.error(
+                where, f"'limit' is {_describe(limit)}", "write limit = <a whole number, 1 or more>"
+            )
+        dates = entry.get("dates")
+        if dates is not None and dates not in _DATES:
+            raise self.error(
+                where,
+                f"'dates' is {_describe(dates)}",
+                "write dates = " + " or ".join(f'"{d}"' for d in _DATES) + ", or leave it out",
+            )
+        if "follow" not in entry:
+            given = [key for key in _NEEDS_FOLLOW if key in entry]
+            if given:
+                raise self.error(
+                    where,
+                    f"{given[0]!r} has no effect without 'follow'",
+                    "add follow = '<regex>' (or the name of a shared pattern), or remove it",
+                )
+        follow: re.Pattern[str] | None = None
+        value = entry.get("follow")
+        if isinstance(value, str) and value in self.compiled_shared:
+            follow = self.compiled_shared[value]
+        elif value is not None:
+            follow = self.regex(value, where, "follow")
+        optional = {
+            key: self.regex(entry[key], where, key)
+            for key in ("paragraph", "above")
+            if key in entry
+        }
+        return _Pattern(
+            kind,
+            self.regex(entry["start"], where, "start"),
+            follow,
+            gap=flags["gap"],
+            limit=limit,
+            needs_follow=flags["needs_follow"],
+            absorb=flags["absorb"],
+            paragraph=optional.get("paragraph"),
+            reappear=flags["reappear"],
+            notes=flags["notes"],
+            dates=dates,
+            above=optional.get("above"),
+        )
+
+    def labels(self, table: object) -> dict[str, DocumentType | None]:
+        if not isinstance(table, dict):
+            raise self.error(
+                "[labels]", f"is {_describe(table)}, not a table", 'write [labels] "label" = "type"'
+            )
+        types_ = [t.value for t in DocumentType]
+        labels: dict[str, DocumentType | None] = {}
+        for label, value in table.items():
+            where = f"[labels] entry {label!r}"
+            if not label or label != " ".join(label.casefold().split()) or label.endswith(":"):
+                raise self.error(
+                    where,
+                    "labels are looked up in lower case, single-spaced, without a final colon",
+                    f'write it as "{" ".join(label.casefold().split()).rstrip(":")}"',
+                )
+            if not isinstance(value, str) or (value and value not in types_):
+                raise self.error(
+                    where,
+                    f"the document type is {_describe(value)}",
+                    "write one of " + ", ".join(f'"{t}"' for t in types_) + ', or "" for a '
+                    "generic label",
+                )
+            labels[label] = DocumentType(value) if value else None
+        return labels
+
+
+def _compile(document: Mapping[str, Any], source: str) -> _Rules:
+    """Check and compile the tables of a data file read from *source*."""
+    compiler = _Compiler(source)
+    unknown = [key for key in document if key not in _TABLES]
+    if unknown:
+        raise compiler.error(
+            f"the table {unknown[0]!r}",
+            "is not one this file may have",
+            "the tables are [patterns], [[furniture]] and [labels]; fix its name or remove it",
+        )
+    compiler.patterns(document.get("patterns", {}))
+    entries = document.get("furniture")
+    if not isinstance(entries, list) or not entries:
+        raise compiler.error(
+            "[[furniture]]",
+            "there are no entries" if entries is None else f"is {_describe(entries)}",
+            "add one [[furniture]] table per kind of furniture",
+        )
+    furniture = tuple(compiler.entry(number, e) for number, e in enumerate(entries, start=1))
+    labels = compiler.labels(document.get("labels", {}))
+    return _Rules(
+        source,
+        furniture,
+        _ci("|".join(f"(?:{p.start.pattern})" for p in furniture)),
+        types.MappingProxyType(labels),
+    )
+
+
+class _Labels(Mapping[str, "DocumentType | None"]):
+    """The shipped rules' labels, read on first use (importing reads nothing)."""
+
+    def __getitem__(self, key: str) -> DocumentType | None:
+        return _rules().labels[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in _rules().labels
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_rules().labels)
+
+    def __len__(self) -> int:
+        return len(_rules().labels)
+
 
 #: Labels a publisher prints alone just above a title, and the document type
 #: each means (``None``: a generic label; the title decides, else OTHER).
-_LABELS: Final[dict[str, DocumentType | None]] = {
-    "news story": DocumentType.NEWS_STORY,
-    "news article": DocumentType.NEWS_STORY,
-    "press release": DocumentType.PRESS_RELEASE,
-    "media release": DocumentType.PRESS_RELEASE,
-    "news release": DocumentType.PRESS_RELEASE,
-    "release": DocumentType.PRESS_RELEASE,
-    "immediate release": DocumentType.PRESS_RELEASE,
-    "for immediate release": DocumentType.PRESS_RELEASE,
-    "speech": DocumentType.SPEECH,
-    "policy paper": DocumentType.POLICY_PAPER,
-    "joint statement": DocumentType.JOINT_STATEMENT,
-    "communiqué": DocumentType.COMMUNIQUE,
-    "communique": DocumentType.COMMUNIQUE,
-    "fact sheet": DocumentType.FACT_SHEET,
-    "guidance": DocumentType.OTHER,
-    "correspondence": DocumentType.OTHER,
-    "statement to parliament": DocumentType.OTHER,
-    "written statement to parliament": DocumentType.OTHER,
-    "oral statement to parliament": DocumentType.OTHER,
-    "notice": DocumentType.OTHER,
-    "research and analysis": DocumentType.OTHER,
-    "corporate report": DocumentType.OTHER,
-    "independent report": DocumentType.OTHER,
-    "transparency data": DocumentType.OTHER,
-    "government response": DocumentType.OTHER,
-    "case study": DocumentType.OTHER,
-    "statement": None,
-    "transcript": None,
-    "readout": None,
-}
+_LABELS: Final[Mapping[str, DocumentType | None]] = _Labels()

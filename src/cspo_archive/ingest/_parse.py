@@ -11,14 +11,13 @@ from attrs import define
 
 from cspo_archive.ingest._dates import _DATE_RE, _parse_date, _Stated
 from cspo_archive.ingest._furniture import (
-    _ANY_START,
     _DATE_KEYWORD,
     _ENTRY_PREFIX,
-    _FURNITURE,
     _LABELS,
     _PUBLISHED,
     _UPDATED,
     _Pattern,
+    _rules,
 )
 from cspo_archive.ingest._lines import (
     _LIST_MARKER,
@@ -85,9 +84,12 @@ class _Parse:
 
     def _starts(self, index: int) -> _Pattern | None:
         text = self.lines[index].text
-        if not text or len(text) > _SHORT or _ANY_START.fullmatch(text) is None:
+        if not text or len(text) > _SHORT:
             return None
-        return next((p for p in _FURNITURE if p.start.fullmatch(text)), None)
+        rules = _rules()  # the rules of profiles/ingest.toml, compiled on first use
+        if rules.any_start.fullmatch(text) is None:
+            return None
+        return next((p for p in rules.furniture if p.start.fullmatch(text)), None)
 
     def find_line_furniture(self) -> None:
         index = 0
@@ -97,10 +99,31 @@ class _Parse:
             if pattern is None or last is None:
                 index += 1
                 continue
-            self._mark(pattern.kind, index, last)
+            first = self._above(pattern, index)
+            self._mark(pattern.kind, first, last)
             if pattern.dates is not None:
-                self._collect_dates(pattern, index, last)
+                self._collect_dates(pattern, first, last)
             index = last + 1
+
+    def _above(self, pattern: _Pattern, first: int) -> int:
+        """The block's first line: the line above *first* if it belongs to the block.
+
+        It does if it matches ``pattern.above``, is not furniture yet, and is a
+        paragraph of that one line with no blank line between it and *first*; a
+        capture without blank lines has no such signal, so there it never does.
+        """
+        line = first - 1
+        if pattern.above is None or self.line_mode or line < 0 or self._blank(line):
+            return first
+        text = self.lines[line].text
+        if (
+            self.lines[line].kind is not None
+            or (line > 0 and not self._blank(line - 1))
+            or len(text) > _SHORT
+            or pattern.above.fullmatch(text) is None
+        ):
+            return first
+        return line
 
     def _extent(self, pattern: _Pattern, first: int) -> int | None:
         last, taken, index = first, 0, first + 1
