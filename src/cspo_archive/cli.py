@@ -299,7 +299,7 @@ def _open_archive(path: str | None, *, for_writing: bool = False) -> Archive:
     if path is None:
         return Archive.bundled()
     new = for_writing and not (Path(path) / "archive.json").exists()
-    archive = Archive.open(path, create=for_writing)
+    archive = Archive.open(path, create=for_writing, readonly=not for_writing)
     if new:
         print(f"created a new archive at {archive.path}", file=sys.stderr)
     return archive
