@@ -6,23 +6,25 @@ reads: paragraphs and headings separated by blank lines, the pages in order,
 separated by a blank line. :func:`pdf_pages_of` tells which pages a span of
 that text came from.
 
-**Extraction mode.** pypdf's *plain* mode is used, with a ``visitor_text``
-callback that gives, for each line, where its baseline is, the size of its
-font and whether the font is bold. The *layout* mode was tried and not
-chosen: it pads text to a fixed-width grid (runs of spaces, centred lines
-indented) and marks a vertical gap by blank lines only when the gap is at
-least twice the font's height (``int(gap / height) - 1``), which misses the
-ordinary space word processors put between paragraphs (about 1.6 heights
-from baseline to baseline); and it is the newer, slower code. Plain mode
-gives the words and spaces by pypdf's best-tested rules, and the positions
-let this module measure the document's own line pitch instead of guessing.
+**Extraction mode.** pypdf's *plain* mode (``page.extract_text()``) is used,
+with a ``visitor_text`` callback that gives, for each line, where its
+baseline is, the size of its font and whether the font is bold. The *layout*
+mode was tried and not chosen for ordinary one-column statements: it pads
+text to a fixed-width grid (runs of spaces inside lines, centred lines
+indented), and it shows a vertical gap as blank lines only by a fixed rule
+(``int(baseline distance / font height) - 1`` blank lines), so paragraphs
+spaced by less than a font height run together while double-spaced lines are
+all split apart; it was also somewhat slower on the test PDFs. Plain mode
+gives words and spaces by pypdf's best-tested rules, and the positions let
+this module measure the document's own line pitch instead of assuming one.
 When the positions cannot be matched to the text (a pypdf that reports them
 differently), the rules below run on the text alone.
 
 **Paragraphs.** The lines of a page are joined into paragraphs with a space
-(a word split by a hyphen at a line end is rejoined without it only when it
-is clearly one word: lowercase letters on both sides, and the document does
-not write the hyphenated form elsewhere). A new paragraph starts:
+(a word split by a hyphen at a line end is rejoined without the hyphen only
+when it is clearly one word: lowercase letters on both sides, and the document
+does not write it hyphenated elsewhere; otherwise the hyphen stays and no
+space is added). A new paragraph starts:
 
 - after a vertical gap clearly larger (x1.3) than the document's typical
   baseline distance for the font size, or where the font size changes, or
@@ -173,9 +175,11 @@ class _Counts:
 def read_pdf(data: bytes, source: str) -> Extraction:
     """Read the text layer of a PDF capture as paragraphs.
 
-    The rules are those of this module's docstring. ``page_starts`` holds the
-    offset in the text where each page's text begins (a page with no text
-    after furniture removal starts where the next page does). The document
+    The text is pypdf's plain-mode text of each page with the positions of its
+    lines (not layout mode: see the module docstring for why), made into
+    paragraphs by the rules there. ``page_starts`` holds the offset in the
+    text where each page's text begins (a page with no text after furniture
+    removal starts where the next page does). The document
     information ``/Title`` becomes ``facts.title`` when it is a real title
     (not empty, not a file name such as ``Microsoft Word - draft.docx``, not
     "untitled"); the catalog's ``/Lang`` becomes ``facts.language``. The
@@ -185,7 +189,8 @@ def read_pdf(data: bytes, source: str) -> Extraction:
     bytes that are not a PDF, a damaged or truncated PDF, one that needs a
     password, and one with no text layer (a scan); and
     :class:`~cspo_archive.exceptions.UndecodableContentError` when the text
-    layer's fonts do not map most glyphs to characters. pypdf's own errors
+    layer's fonts leave more than 1% of its glyphs unmapped to characters
+    (fewer are kept as U+FFFD and counted). pypdf's own errors
     never escape: each becomes one of these, with the original as its cause.
     """
     data = _as_bytes(data, source)
@@ -220,7 +225,12 @@ def read_pdf(data: bytes, source: str) -> Extraction:
     paragraphs, join_steps = _join_pages(page_paragraphs, measures)
     text, page_starts = _assemble(paragraphs, len(pages), _dehyphenator(lines), counts)
 
-    how = "with line positions" if positioned == total else "positions unknown: text rules only"
+    if positioned == total:
+        how = "with line positions"
+    elif positioned:
+        how = f"with line positions for {positioned} of {total} lines"
+    else:
+        how = "positions unknown: text rules only"
     steps.insert(
         0,
         f"extract: pypdf {pypdf.__version__} text layer, plain mode ({how}), "
@@ -754,22 +764,30 @@ def _runs_on(before: _Paragraph, after: Sequence[_PdfLine], measures: _Measures)
 
 
 def _dehyphenator(pages: Sequence[Sequence[_PdfLine]]) -> Callable[[str, str], bool]:
-    """A test of whether ``left-`` at a line end and ``right`` are one word split."""
+    """A test of whether ``left-`` at a line end and ``right`` are one word split.
+
+    The document's words are gathered on the first call only: most PDFs of
+    statements have no hyphen at a line end at all.
+    """
     hyphenated: set[str] = set()
     words: set[str] = set()
-    for page in pages:
-        for line in page:
-            folded = line.text.casefold()
-            words.update(m.group() for m in _WORD.finditer(folded))
-            for match in _HYPHENATED.finditer(folded):
-                parts = match.group().split("-")
-                hyphenated.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
+
+    def gather() -> None:
+        for page in pages:
+            for line in page:
+                folded = line.text.casefold()
+                words.update(m.group() for m in _WORD.finditer(folded))
+                for match in _HYPHENATED.finditer(folded):
+                    parts = match.group().split("-")
+                    hyphenated.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
 
     def split_word(left: str, right: str) -> bool:
         found = _LAST_WORD.search(left)
         after = _WORD.match(right)
         if found is None or after is None:
             return True
+        if not words:
+            gather()
         a, b = found.group().casefold(), after.group().casefold()
         return f"{a}-{b}" not in hyphenated or f"{a}{b}" in words
 
