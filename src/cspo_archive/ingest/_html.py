@@ -14,12 +14,33 @@ elements; otherwise by trafilatura. The text holds one paragraph, heading or lis
 item per line, separated by blank lines, as the line pipeline reads it; the page's
 title heading is its first line.
 
-Evidence for the choice (EXTRACTOR_FIGURES, measured with ``tests/data/pages`` against
-``expected.toml``; recall: expected paragraphs found, in order; precision: extracted
-paragraphs that are expected ones, after the title; leaks: furniture strings left in
-the text):
+Evidence for the choice, measured on the five pages of ``tests/data/pages`` against
+their ``expected.toml`` (46 body paragraphs; recall: expected paragraphs found, whole
+and in order; precision: paragraphs after the title that are expected ones or the
+page's summary; leaked: furniture strings left in the text; summaries: standfirsts
+kept, of 2; ms: median over the pages of each page's median of 25 runs, on a shared
+2-core machine, so within about 50%)::
 
-EXTRACTOR_FIGURES
+    candidate                                    recall  precision  leaked  summaries  ms
+    trafilatura 2.3.1, balanced (its default)    46/46   46/60       10     2/2        8.4
+    trafilatura 2.3.1, favor_precision           46/46   46/59        9     1/2        7.4
+    trafilatura 2.3.1, favor_recall              46/46   46/60       10     2/2        6.7
+    site rules, then trafilatura on the choice   39/46   39/39        0     2/2        2.7
+    site rules, then trafilatura favor_recall    43/46   43/43        0     2/2        2.4
+    site rules, the choice walked with lxml      46/46   46/46        0     2/2        1.0
+      (no rule matches: trafilatura balanced)
+
+Alone, trafilatura keeps every paragraph but also the page furniture it cannot know
+(GOV.UK's "Published 3 March 2024" and change notes, canada.ca's dateline, "News
+release" label, contacts and "Date modified:"); favor_precision drops one such line
+and the news site's standfirst with it. Given a rule's selection, trafilatura drops
+headings and list items (canada.ca's "Quotes", "Quick facts"), so a selection is
+turned to text by our own walk, which is exact: it keeps all of the selection's text
+and nothing else. Where no rule matches (the news site), trafilatura in its balanced
+mode extracts (all 7 paragraphs, no furniture, the standfirst kept); it is given the
+parsed tree (it parses nothing again) with ``<template>`` and ``hidden`` elements
+pruned, and its XML body is walked the same way (``head``, ``p``, ``item``, ``row``),
+so headings and list items stay paragraphs of their own.
 """
 
 from __future__ import annotations
@@ -27,14 +48,15 @@ from __future__ import annotations
 import codecs
 import contextlib
 import copy
+import datetime as dt
 import functools
 import json
 import logging
 import re
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 from attrs import frozen
@@ -44,9 +66,6 @@ from cspo_archive.exceptions import ArchiveFormatError, IngestError, Undecodable
 from cspo_archive.ingest._decode import _BOMS, _as_bytes, decode
 from cspo_archive.ingest._records import Decoded
 from cspo_archive.ingest._source import Extraction, PageFacts, Stated
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 __all__ = ["read_html"]
 
@@ -230,9 +249,15 @@ def _not_html_error(source: str, kind: str) -> IngestError:
 # --- small helpers ---------------------------------------------------------------
 
 
+#: Control characters (a page can write them as character references, ``&#7;``): never
+#: text, and no fact may hold one.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
 def _one_line(text: str) -> str:
-    """Collapse all white space (line breaks included) to single spaces and strip."""
-    return " ".join(text.split())
+    """Collapse all white space (line breaks included) to single spaces and strip; drop
+    control characters."""
+    return " ".join(_CONTROLS.sub("", text).split())
 
 
 def _clip(text: str, limit: int = 120) -> str:
@@ -263,7 +288,48 @@ def _parse(text: str, source: str) -> Any:
             f"check that the capture is a whole page"
         )
         raise IngestError(msg, source=source) from exc
+    limits = [e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:
+        line = limits[0].line
+        msg = (
+            f"cannot read {source} as HTML: lxml stopped reading it at line {line}: "
+            f"{limits[0].message.split(',')[0].lower()} (its limit against hostile pages), "
+            f"so the rest of the page would be lost; a real page is far simpler: check the "
+            f"capture"
+        )
+        raise IngestError(msg, source=source)
     return root
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _drop_controls(root: Any, text: str) -> int:
+    """Remove the control characters the page wrote as character references (``&#7;``;
+    decode() lets none in as bytes) from the parsed page; return how many there were.
+
+    No text or fact may hold one, and trafilatura discards a whole page with one in it.
+    """
+    references = (int(m[1], 16) if m[1] else int(m[2]) for m in _CHARACTER_REFERENCE.finditer(text))
+    if not any(n < 0x20 or 0x7F <= n < 0xA0 for n in references):
+        return 0
+    removed = 0
+
+    def clean(value: str | None) -> str | None:
+        nonlocal removed
+        if not value or _CONTROLS.search(value) is None:
+            return value
+        cleaned = _CONTROLS.sub("", value)
+        removed += len(value) - len(cleaned)
+        return cleaned
+
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            element.text = clean(element.text)
+            for name, value in element.attrib.items():
+                element.set(name, clean(value))
+        element.tail = clean(element.tail)
+    return removed
 
 
 # --- text of elements ------------------------------------------------------------
@@ -429,8 +495,6 @@ def _date(value: str) -> dt.date | None:
     ``2025-03-12T23:30:00-05:00`` is 12 March: the day the publisher states, not the
     UTC day. Anything else (no date, another shape) is None: nothing is guessed.
     """
-    import datetime as dt
-
     match = _ISO_DATE.fullmatch(value.strip())
     if match is None:
         return None
@@ -470,9 +534,15 @@ class _Meta:
         return content, f"<meta {attribute}='{name}' content='{_clip(content)}'>"
 
 
+#: JSON-LD items looked at per page, at most (a hostile page may hold millions).
+_MAX_LD_ITEMS: Final = 10_000
+
+
 def _json_ld(root: Any, notes: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """Every JSON-LD object on the page with its first schema.org type, in page order."""
+    """The typed JSON-LD objects on the page (top level and ``@graph``), in page order,
+    each with its type (its first article type if it has several)."""
     found: list[tuple[str, dict[str, Any]]] = []
+    budget = _MAX_LD_ITEMS
     for number, script in enumerate(root.iter("script"), 1):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -481,19 +551,20 @@ def _json_ld(root: Any, notes: list[str]) -> list[tuple[str, dict[str, Any]]]:
         except (ValueError, RecursionError):
             notes.append(f"facts: JSON-LD block (script {number}) is not valid JSON; ignored")
             continue
-        stack: list[Any] = [document]
-        while stack and len(found) < 1000:
-            item = stack.pop(0)
+        queue: deque[Any] = deque([document])
+        while queue and budget > 0:
+            budget -= 1
+            item = queue.popleft()
             if isinstance(item, list):
-                stack[:0] = item
+                queue.extendleft(reversed(item[:budget]))
             elif isinstance(item, dict):
                 kinds = item.get("@type")
                 kinds = [kinds] if isinstance(kinds, str) else kinds
-                if isinstance(kinds, list) and kinds and isinstance(kinds[0], str):
-                    found.append((kinds[0], item))
+                if isinstance(kinds, list) and kinds and all(isinstance(k, str) for k in kinds):
+                    found.append((next((k for k in kinds if k in _ARTICLE_TYPES), kinds[0]), item))
                 graph = item.get("@graph")
                 if isinstance(graph, list):
-                    stack[:0] = graph
+                    queue.extendleft(reversed(graph[:budget]))
     return found
 
 
@@ -644,16 +715,18 @@ def _is_modified(time: Any) -> bool:
 def _dated(
     candidates: Iterable[tuple[str, str] | None], notes: list[str], role: str
 ) -> list[Stated]:
+    """The dates the candidates state, in order; a candidate that is not an ISO 8601
+    date is told in *notes* when it comes before the first that is (it was passed over)."""
     stated: list[Stated] = []
     for found in candidates:
         if found is None:
             continue
         value, where = found
         date = _date(value)
-        if date is None:
-            notes.append(f"facts: {role}: {where} is not an ISO 8601 date; ignored")
-        else:
+        if date is not None:
             stated.append(Stated(date, where))
+        elif not stated:
+            notes.append(f"facts: {role}: {where} is not an ISO 8601 date; passed over")
     return stated
 
 
@@ -695,6 +768,11 @@ def _facts(root: Any, url: str | None, notes: list[str]) -> tuple[PageFacts, str
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel and link.get("href") is not None:
             canonical = _http_url(link.get("href"), url)
+            if canonical is not None and canonical != link.get("href").strip():
+                notes.append(
+                    f"facts: canonical URL {canonical} (<link rel='canonical' "
+                    f"href='{_clip(link.get('href'))}'> made absolute against the page URL)"
+                )
             if canonical is None:
                 notes.append(
                     f"facts: <link rel='canonical' href='{_clip(link.get('href'))}'> is not "
@@ -725,7 +803,7 @@ def _fact_steps(facts: PageFacts, other_published: Sequence[Stated]) -> list[str
         steps.append(f"facts: title from {facts.title.where}")
     if facts.published is not None:
         other = next((s for s in other_published if s.value != facts.published.value), None)
-        also = "" if other is None else f" (not {other.value} of {other.where})"
+        also = "" if other is None else f" (another date stated: {other.value} by {other.where})"
         steps.append(f"facts: published {facts.published.value} from {facts.published.where}{also}")
     steps.extend(f"facts: updated {s.value} from {s.where}" for s in facts.updated)
     missing = [
@@ -747,6 +825,9 @@ def _fact_steps(facts: PageFacts, other_published: Sequence[Stated]) -> list[str
 # --- site rules ------------------------------------------------------------------
 
 _SITE_KEYS: Final = ("name", "hosts", "site_names", "select", "remove")
+#: An element name with a dot in it ("div.caption"): valid XPath, but a CSS selector.
+_CSS_LIKE = re.compile(r"(?<![\w.@$:-])[A-Za-z][\w-]*\.[A-Za-z_-]")
+_XPATH_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
 _REQUIRED: Final = ("name", "hosts", "select")
 
 
@@ -854,6 +935,15 @@ def _compile_sites(document: object, path: str) -> tuple[_Site, ...]:
                         "package is not installed), e.g. "
                         "\"//div[contains(concat(' ', @class, ' '), ' body ')]\"",
                     ) from exc
+                if _CSS_LIKE.search(_XPATH_STRING.sub("''", expression)) is not None:
+                    raise _rules_error(
+                        path,
+                        label,
+                        f"{key} expression {expression!r} looks like a CSS selector (HTML has "
+                        f"no element named with a '.')",
+                        "write it as XPath 1.0: a class '.x' is "
+                        "\"contains(concat(' ', normalize-space(@class), ' '), ' x ')\"",
+                    )
                 if not isinstance(result, list):
                     raise _rules_error(
                         path,
@@ -955,6 +1045,10 @@ def _rule_step(site: _Site, how: str, expression: str, removed: Counter[str]) ->
 
 # --- trafilatura -----------------------------------------------------------------
 
+#: What trafilatura would read as text though a browser never shows it: template
+#: contents and ``hidden`` elements (pruned from its copy of the page first).
+_NEVER_SHOWN: Final = ["//template", "//*[@hidden]"]
+
 
 class _Collect(logging.Handler):
     """Keeps what trafilatura logs (warnings and worse), by thread, instead of printing."""
@@ -1004,11 +1098,9 @@ def _quiet() -> Iterator[list[str]]:
                 _quiet_calls.clear()
 
 
-def _trafilatura(
-    tree: Any, url: str | None, focus: str, source: str
-) -> tuple[list[str], list[str]]:
-    """Paragraphs trafilatura finds in *tree* (focus 'balanced', 'precision' or 'recall'),
-    and what it logged."""
+def _trafilatura(tree: Any, url: str | None, focus: str, source: str) -> tuple[_Walk, list[str]]:
+    """The paragraphs trafilatura finds in *tree* (focus 'balanced', 'precision' or
+    'recall'), as a walk of its XML body, and what it logged."""
     import trafilatura
 
     with _quiet() as messages:
@@ -1026,6 +1118,7 @@ def _trafilatura(
                 deduplicate=False,
                 with_metadata=False,
                 output_format="xml",
+                prune_xpath=_NEVER_SHOWN,
             )
         except Exception as exc:  # any failure inside trafilatura is the same to us
             msg = (
@@ -1036,9 +1129,7 @@ def _trafilatura(
             )
             raise IngestError(msg, source=source) from exc
     body = getattr(document, "body", None)
-    if body is None:
-        return [], messages
-    return _paragraphs([body], xml=True).paragraphs, messages
+    return _paragraphs([] if body is None else [body], xml=True), messages
 
 
 # --- the reader ------------------------------------------------------------------
@@ -1062,7 +1153,9 @@ def read_html(
     The encoding is the one a byte-order mark names, else *encoding*, else the
     page's ``<meta charset>`` (or ``http-equiv`` Content-Type) in its first 4 KB,
     else :func:`~cspo_archive.ingest.decode`'s (strict UTF-8, or detected); labels
-    are read as browsers read them (ISO-8859-1 is windows-1252).
+    are read as browsers read them (ISO-8859-1 is windows-1252). A ``<meta>``
+    declaration the bytes do not fit is wrong, and they are read as undeclared; a
+    wrong *encoding* is an error.
 
     Returns an :class:`~cspo_archive.ingest._source.Extraction` whose text holds
     the page's title heading, then each paragraph, heading, list item and table
@@ -1096,9 +1189,16 @@ def _read(
     decoded, decode_step = _decode_html(data, source, encoding)
     _not_html_text(decoded.text, source)
     import lxml
+    from lxml import etree
 
     root = _parse(decoded.text, source)
     steps = [decode_step, f"parse: lxml {lxml.__version__} HTML parser (comments dropped)"]
+    controls = _drop_controls(root, decoded.text)
+    if controls:
+        steps.append(
+            f"parse: {controls} control character{'s' if controls > 1 else ''} written as "
+            f"character references dropped (never text)"
+        )
     fact_steps: list[str] = []
     facts, site_name = _facts(root, url, fact_steps)
     steps.extend(fact_steps)
@@ -1108,7 +1208,14 @@ def _read(
     matched = _match_site(_sites(), url, facts.canonical_url, site_name) if rules else None
     if matched is not None:
         site, how = matched
-        applied = _apply_site(site, root)
+        try:
+            applied = _apply_site(site, root)
+        except etree.XPathError as exc:
+            msg = (
+                f"cannot read {source} as HTML: site rule {site.name!r} of profiles/sites.toml "
+                f"failed on it ({exc}); fix the rule's expressions"
+            )
+            raise IngestError(msg, source=source) from exc
         if applied is None:
             steps.append(
                 f"extract: site rule '{site.name}' (matched {how}) found none of its select "
@@ -1119,25 +1226,27 @@ def _read(
             steps.append(_rule_step(site, how, expression, removed))
             if rule_text == "lxml":
                 walk = _paragraphs(chosen)
-                paragraphs = walk.paragraphs
                 extractor = f"lxml {lxml.__version__} (site rule '{site.name}')"
-                steps.extend(_never_step(walk))
             else:
-                paragraphs, messages = _trafilatura(_wrap(chosen), url, focus, source)
+                walk, messages = _trafilatura(_wrap(chosen), url, focus, source)
                 extractor = f"{_trafilatura_name()} (site rule '{site.name}')"
                 steps.extend(f"extract: trafilatura reported: {m}" for m in messages)
+            paragraphs = walk.paragraphs
+            steps.extend(_skipped_step(walk))
             if not paragraphs:
                 steps.append(
                     f"extract: site rule '{site.name}' selected no text; "
                     f"main content left to trafilatura"
                 )
-    heading = _first_h1(root) or (str(facts.title.value) if facts.title else None)
+    heading, heading_where = _heading(root, facts)
     if not paragraphs and not _article_text(root, heading):
         raise _no_content_error(source, facts, root)
     if not paragraphs:
-        paragraphs, messages = _trafilatura(root, url, focus, source)
+        walk, messages = _trafilatura(root, url, focus, source)
+        paragraphs = walk.paragraphs
         extractor = _trafilatura_name()
         steps.extend(f"extract: trafilatura reported: {m}" for m in messages)
+        steps.extend(_skipped_step(walk))
         if paragraphs:
             mode = "" if focus == "balanced" else f"favor_{focus}, "
             visible = _visible_characters(root)
@@ -1148,8 +1257,9 @@ def _read(
                 f"visible text; the rest is outside its main content"
             )
     if not any(p != heading for p in paragraphs):
-        raise _no_content_error(source, facts, root)
-    paragraphs, title_step = _with_title(paragraphs, heading, facts)
+        said = "; ".join(s.split(": ", 2)[2] for s in steps if "trafilatura reported" in s)
+        raise _no_content_error(source, facts, root, extractor, said)
+    paragraphs, title_step = _with_title(paragraphs, heading, heading_where)
     if title_step:
         steps.append(title_step)
     count = len(paragraphs)
@@ -1164,6 +1274,8 @@ def _read(
         facts=facts,
         steps=tuple(steps),
         replacement_characters=decoded.replacement_characters,
+        bom=decoded.bom,
+        detected_encoding=decoded.detected,
     )
 
 
@@ -1189,35 +1301,63 @@ def _wrap(elements: Sequence[Any]) -> Any:
     return document
 
 
-def _never_step(walk: _Walk) -> list[str]:
+def _skipped_step(walk: _Walk) -> list[str]:
+    """What the walk left out as never text (none: no step)."""
     kinds = [f"{n} <{tag}>" for tag, n in sorted(walk.never.items())]
     if walk.hidden:
         kinds.append(f"{walk.hidden} hidden element{'s' if walk.hidden > 1 else ''}")
     if not kinds:
         return []
-    return [f"extract: not text, skipped inside the main content: {', '.join(kinds)}"]
+    return [f"extract: not text, left out of the main content: {', '.join(kinds)}"]
+
+
+def _heading(root: Any, facts: PageFacts) -> tuple[str | None, str]:
+    """The page's title heading and where it is: its first ``<h1>`` (of ``<main>`` or
+    ``<article>`` first), else the title the page states."""
+    h1 = _first_h1(root)
+    if h1 is not None:
+        return h1, "the page's first <h1>"
+    if facts.title is not None:
+        return str(facts.title.value), facts.title.where
+    return None, ""
 
 
 def _with_title(
-    paragraphs: list[str], heading: str | None, facts: PageFacts
+    paragraphs: list[str], heading: str | None, where: str
 ) -> tuple[list[str], str | None]:
-    """The paragraphs with the page's title *heading* first (the pipeline takes the first
-    heading as the title); *heading* is the first ``<h1>``'s text, else the stated title."""
+    """The paragraphs with the page's title *heading* first, unless it is among the first
+    three already (the pipeline takes the first heading as the title)."""
     if heading is None or heading in paragraphs[:3]:
         return paragraphs, None
-    where = "the first <h1>" if facts.title is None or heading != facts.title.value else ""
-    where = where or (facts.title.where if facts.title is not None else "")
     return [heading, *paragraphs], f"title: {_clip(heading, 60)!r} (from {where}) put first"
 
 
-def _no_content_error(source: str, facts: PageFacts, root: Any) -> IngestError:
-    title = f"titled {str(facts.title.value)!r}" if facts.title is not None else "with no title"
+def _no_content_error(
+    source: str, facts: PageFacts, root: Any, extractor: str | None = None, said: str = ""
+) -> IngestError:
+    """No main content: the body has no article text, or (*extractor* given) it has some
+    but the extractor kept none of it (*said*: what it reported)."""
+    page = (
+        f"the page titled {str(facts.title.value)!r}"
+        if facts.title is not None
+        else "the page (it states no title)"
+    )
     visible = _visible_characters(root)
+    if extractor is None:
+        found = (
+            f"{page} has no article text in its body ({visible:,} characters of visible "
+            f"text, all of it navigation, header, footer or the title); if the text is there "
+            f"when the page is seen in a browser (written by its scripts), pass that text to "
+            f"the text reader instead, or"
+        )
+    else:
+        found = (
+            f"{page} has {visible:,} characters of visible text in its body, but {extractor} "
+            f"kept none of it as main content{f' (it reported: {said})' if said else ''}; "
+            f"pass the page's text to the text reader instead, or"
+        )
     msg = (
-        f"cannot read {source} as HTML: no main content found: the page is {title} but its "
-        f"body holds no article text ({visible:,} characters of visible text, all of it "
-        f"navigation, header, footer or the title); if the text is there when the page is "
-        f"seen in a browser (written by its scripts), pass that text to the text reader "
-        f"instead, or add a site rule for its template to profiles/sites.toml"
+        f"cannot read {source} as HTML: no main content found: {found} add a site rule for "
+        f"its template to profiles/sites.toml"
     )
     return IngestError(msg, source=source)
