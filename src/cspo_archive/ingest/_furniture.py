@@ -98,7 +98,7 @@ _TABLES: Final = ("patterns", "furniture", "labels")
 _REGEX_KEYS: Final = ("start", "follow", "paragraph", "above")
 _FLAGS: Final = ("gap", "needs_follow", "absorb", "reappear", "notes")
 _KEYS: Final = ("kind", *_REGEX_KEYS, *_FLAGS, "limit", "dates")
-_NEEDS_FOLLOW: Final = (*_FLAGS[:4], "notes", "limit")
+_NEEDS_FOLLOW: Final = ("gap", "limit", "needs_follow", "absorb", "reappear", "notes")
 _DATES: Final = ("published", "updated", "history")
 _KIND: Final = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _PATTERN_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
@@ -154,15 +154,16 @@ class _Compiler:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.shared: dict[str, str] = {}  # [patterns]: name -> regex text
+        self.given: dict[str, object] = {}  # [patterns] as written
+        self.shared: dict[str, str] = {}  # [patterns]: name -> regex text, substituted
         self.compiled_shared: dict[str, re.Pattern[str]] = {}
 
     def error(self, where: str, problem: str, fix: str) -> ArchiveFormatError:
         return _error(self.source, where, problem, fix)
 
-    def text(self, value: object, where: str, key: str, *, shared: bool = False) -> str:
+    def text(self, value: object, where: str, key: str, within: tuple[str, ...] = ()) -> str:
         """The regex text of *value* (a string or a list of alternatives), placeholders
-        substituted; *shared* (a [patterns] entry) allows only the fragments."""
+        substituted; *within*: the shared patterns being substituted (to find cycles)."""
         if isinstance(value, str):
             parts = [value]
         elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -179,37 +180,51 @@ class _Compiler:
             name = match.group(1)
             if name in _FRAGMENTS:
                 return _FRAGMENTS[name]
-            if not shared and name in self.shared:
-                return f"(?:{self.shared[name]})"
-            known = [*_FRAGMENTS, *([] if shared else sorted(self.shared))]
-            fix = "use one of " + ", ".join(f"{{{n}}}" for n in known)
-            if shared and name in self.shared:
-                fix = f"a shared pattern may use only the fragments: {fix}"
-            else:
-                fix += " (or define it in [patterns]); write \\{ for a literal brace"
-            raise self.error(where, f"{key!r} names an unknown placeholder {{{name}}}", fix)
+            if name in within:
+                cycle = " -> ".join((*within, name))
+                raise self.error(
+                    where,
+                    f"{key!r} names itself through its placeholders ({cycle})",
+                    "break the cycle: a shared pattern cannot contain itself",
+                )
+            if name in self.given:
+                return f"(?:{self.shared_text(name, within)})"
+            known = ", ".join(f"{{{n}}}" for n in (*_FRAGMENTS, *sorted(self.given)))
+            raise self.error(
+                where,
+                f"{key!r} names an unknown placeholder {{{name}}}",
+                f"use one of {known} (or define it in [patterns]); write \\{{ for a literal brace",
+            )
 
         return _PLACEHOLDER.sub(substitute, "|".join(parts))
 
-    def regex(
-        self, value: object, where: str, key: str, *, shared: bool = False
-    ) -> re.Pattern[str]:
-        text = self.text(value, where, key, shared=shared)
+    def shared_text(self, name: str, within: tuple[str, ...] = ()) -> str:
+        if name not in self.shared:
+            where = f"[patterns] entry {name!r}"
+            self.shared[name] = self.text(self.given[name], where, name, (*within, name))
+        return self.shared[name]
+
+    def regex(self, value: object, where: str, key: str) -> re.Pattern[str]:
+        return self.compile(self.text(value, where, key), where, key)
+
+    def compile(self, text: str, where: str, key: str) -> re.Pattern[str]:
         try:
             return _ci(text)
         except re.error as exc:
+            shown = text if len(text) <= 300 else text[:297] + "..."
             raise self.error(
                 where,
-                f"{key!r} is not a valid regular expression ({exc}) in {text!r}"[:600],
+                f"{key!r} is not a valid regular expression ({exc}) in {shown!r}",
                 "fix the regex (Python re syntax, matched case-insensitively against a whole "
-                "line; placeholders already substituted in the text quoted)",
+                "line; the text quoted has its placeholders substituted)",
             ) from None
 
     def patterns(self, table: object) -> None:
-        where = "[patterns]"
         if not isinstance(table, dict):
             raise self.error(
-                where, f"is {_describe(table)}, not a table", "write [patterns] name = '<regex>'"
+                "[patterns]",
+                f"is {_describe(table)}, not a table",
+                "write [patterns] and below it name = '<regex>'",
             )
         for name in table:
             if _PATTERN_NAME.fullmatch(name) is None or name in _FRAGMENTS:
@@ -220,10 +235,10 @@ class _Compiler:
                     "name it with lowercase letters, digits and '_', starting with a letter, "
                     f"and not {', '.join(_FRAGMENTS)}",
                 )
-        for name, value in table.items():
+        self.given = dict(table)
+        for name in table:
             where = f"[patterns] entry {name!r}"
-            self.shared[name] = self.text(value, where, name, shared=True)
-            self.compiled_shared[name] = self.regex(value, where, name, shared=True)
+            self.compiled_shared[name] = self.compile(self.shared_text(name), where, name)
 
     def entry(self, number: int, entry: object) -> _Pattern:
         where = f"the {_ordinal(number)} [[furniture]] entry"
