@@ -1219,3 +1219,46 @@ def test_five_megabytes_in_a_few_seconds() -> None:
     elapsed = time.perf_counter() - started
     assert len(capture.publications) == 2 * copies
     assert elapsed < 10, f"ingesting {len(data)} bytes took {elapsed:.1f} s"
+
+
+def test_below_short_lines_the_title_is_the_first_headline_not_a_menu_item() -> None:
+    """Menu items and section names above a headline are furniture, not the title."""
+    data = (
+        b"Home\n\nNews\n\nDefence partners agree a plan for space\n\n"
+        b"The partners met in Ottawa on Tuesday to agree it.\n"
+    )
+    capture = ingest(data)
+    [publication] = capture.publications
+    assert publication.title == "Defence partners agree a plan for space"
+    assert publication.text == "The partners met in Ottawa on Tuesday to agree it.\n"
+    assert "title: line 5 (the first headline after short lines above it)" in publication.steps
+    assert [f.kind for f in capture.furniture] == ["above-title", "above-title"]
+
+
+def test_a_short_title_with_a_subtitle_stays_the_title() -> None:
+    """One short heading before a longer one is a title and its subtitle, not a menu."""
+    data = (
+        b"CSpO Vision 2031\n\nA shared vision of seven space partners\n\nThe partners publish it.\n"
+    )
+    [publication] = ingest(data).publications
+    assert publication.title == "CSpO Vision 2031"
+    assert publication.text.startswith("A shared vision of seven space partners\n\n")
+
+
+@pytest.mark.parametrize(
+    ("heading", "named"),
+    [
+        ("CSpO Vision 2031", DocumentType.VISION),
+        ("Combined Space Operations Vision of the Partners 2031", DocumentType.VISION),
+        ("Joint Statement on Space Security", DocumentType.JOINT_STATEMENT),
+        ("UK and partners publish CSpO Vision 2031", None),
+        ("Ministers welcome the Joint Statement on Space Security", None),
+    ],
+)
+def test_a_headline_about_a_publication_does_not_name_its_type(
+    heading: str, named: DocumentType | None
+) -> None:
+    """A type word ends or heads a name, not a headline whose lowercase verb comes first."""
+    data = f"{heading}\n\nThe partners said so in a short text.\n".encode()
+    [publication] = ingest(data).publications
+    assert publication.document_type == named

@@ -52,14 +52,32 @@ class _TypeName:
     bare: bool  # the heading is the single type word and nothing else
 
 
+#: Words a name may hold in lowercase ("Combined Space Operations Vision of the ...").
+_NAME_LOWERCASE: Final = frozenset(
+    "a an and at de des du for in la le les of on the to und von".split()
+)
+
+
+def _names_only(words: str) -> bool:
+    """Whether *words* read as a name (every word capitalised but small words), not as a
+    sentence: "CSpO Vision 2031" names a vision, "UK and partners publish CSpO Vision
+    2031" is a headline about one (its verb is lowercase)."""
+    return all(
+        not word[0].islower() or word in _NAME_LOWERCASE
+        for word in words.split()
+        if word[0].isalpha()
+    )
+
+
 def _named_type(heading: str) -> _TypeName | None:
     """The publication type *heading* names, if it names one.
 
     It must begin with the type words ("Joint Statement on ..."), or end with
     them capitalised, perhaps followed by a date or number ("CSpO Vision 2031"),
     or have them capitalised before what they are about ("... Statement on
-    ..."). A headline that merely mentions one ("UK publishes vision for ...")
-    does not name one.
+    ..."), where the words before them read as a name (see :func:`_names_only`).
+    A headline that merely mentions one ("UK publishes vision for ...") does
+    not name one.
     """
     text = _heading_text(heading)
     found = _TYPE_AT_START.match(text)
@@ -69,7 +87,7 @@ def _named_type(heading: str) -> _TypeName | None:
                 match
                 for regex in (_TYPE_AT_END, _TYPE_BEFORE_OBJECT)
                 for match in regex.finditer(text)
-                if match[match.lastgroup or 0][0].isupper()
+                if match[match.lastgroup or 0][0].isupper() and _names_only(text[: match.start()])
             ),
             None,
         )
@@ -141,6 +159,9 @@ _MAX_ABOVE_TITLE_CHARS: Final = 200
 #: ... and, if it ends a sentence, has at most this many words ("Posted by the press
 #: office."); a longer sentence is text.
 _MAX_ABOVE_TITLE_SENTENCE_WORDS: Final = 6
+#: Below such lines, a heading this long (in words) is taken for the title before a
+#: shorter one (a menu item, a section name).
+_HEADLINE_WORDS: Final = 4
 
 
 def _short_block(parse: _Parse, block: _Block) -> bool:
@@ -211,18 +232,30 @@ def _choose_title(
         # Further on, after text: it names a later publication of the capture.
         blocks[found].kind = "heading"
         blocks[found].hint = hint.where
-    for position, index in enumerate(candidates[: reach + 1]):
-        block = blocks[index]
-        if block.kind == "heading" or (
-            len(block.lines) == 1 and _is_heading(parse.text_of(block), lenient=True)
-        ):
-            block.kind = "heading"
-            if position == 0:
-                return _Pub(index, ["the first heading"], labelled.get(index, []))
-            _drop_above(parse, blocks, index, "short lines above the first heading")
-            return _Pub(
-                index, ["the first heading after short lines above it"], labelled.get(index, [])
-            )
+    headings = [
+        index
+        for index in candidates[: reach + 1]
+        if blocks[index].kind == "heading"
+        or (
+            len(blocks[index].lines) == 1
+            and _is_heading(parse.text_of(blocks[index]), lenient=True)
+        )
+    ]
+    # Below short lines (menus, banners, section names), the title is the first
+    # heading of a headline's length; a menu item or section name is shorter. Two
+    # short headings before it make a menu (one could be a title and its subtitle).
+    long = [i for i in headings if len(parse.text_of(blocks[i]).split()) >= _HEADLINE_WORDS]
+    menu = bool(long) and len([i for i in headings if i < long[0]]) >= 2
+    if headings and headings[0] == candidates[0] and not menu:
+        blocks[headings[0]].kind = "heading"
+        return _Pub(headings[0], ["the first heading"], labelled.get(headings[0], []))
+    if headings:
+        index = long[0] if long else headings[0]
+        blocks[index].kind = "heading"
+        _drop_above(parse, blocks, index, "short lines above the first headline")
+        return _Pub(
+            index, ["the first headline after short lines above it"], labelled.get(index, [])
+        )
     block = blocks[candidates[0]]
     first, _ = parse.numbers(block)
     msg = (
