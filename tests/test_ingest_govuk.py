@@ -11,7 +11,7 @@ import pytest
 
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingest import ingest, kind_of
-from cspo_archive.ingest._govuk import html_paragraphs
+from cspo_archive.ingest._html import fragment_paragraphs
 from cspo_archive.model import DateSource, DocumentType
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -64,7 +64,7 @@ def test_other_json_is_refused_naming_what_it_is() -> None:
         ingest(b'{"headline": "x"}', name="x.json")
 
 
-def test_html_paragraphs_keeps_nested_blocks_once() -> None:
+def test_a_body_fragment_keeps_nested_blocks_once() -> None:
     """A paragraph inside a list item is one paragraph; scripts never leak."""
     html = "<ul><li><p>One</p> tail</li></ul><script>alert(1)</script><h2>Two</h2><p>3 <b>b</b></p>"
-    assert html_paragraphs(html) == ["One", "tail", "Two", "3 b"]
+    assert fragment_paragraphs(html) == ["One", "tail", "Two", "3 b"]

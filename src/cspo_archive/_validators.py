@@ -37,6 +37,26 @@ def instance(kind: type | tuple[type, ...], expected: str) -> Callable[..., None
 _CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def optional_instance(kind: type, expected: str) -> Callable[..., None]:
+    """A validator of an optional field: None, or an instance of *kind* (*expected*)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            fail(attribute, value, f"{expected} or None")
+
+    return check
+
+
+def tuple_of(kind: type, expected: str) -> Callable[..., None]:
+    """A validator of a tuple whose items are all instances of *kind* (*expected*)."""
+
+    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or any(not isinstance(v, kind) for v in value):
+            fail(attribute, value, expected)
+
+    return check
+
+
 def text_line(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if (
         not isinstance(value, str)

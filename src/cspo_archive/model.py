@@ -27,6 +27,7 @@ from cspo_archive._validators import (
     instance,
     language,
     non_negative,
+    optional_instance,
     optional_slug,
     optional_text_line,
     optional_url,
@@ -217,11 +218,6 @@ def _optional_pages(_inst: object, attribute: attrs.Attribute[Any], value: objec
         fail(attribute, value, "a (first, last) pair of 1-based page numbers, or None")
 
 
-def _optional_fetch(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, Fetch):
-        fail(attribute, value, "a Fetch or None")
-
-
 @frozen
 class Provenance:
     """Where a snapshot's text came from and how it was made from it.
@@ -256,7 +252,7 @@ class Provenance:
         default=None, converter=to_span, validator=_optional_pages
     )
     #: How the capture was fetched, when it came from a URL or a WARC record.
-    fetch: Fetch | None = field(default=None, validator=_optional_fetch)
+    fetch: Fetch | None = field(default=None, validator=optional_instance(Fetch, "a Fetch"))
 
 
 def _valid_id(_inst: object, _attribute: attrs.Attribute[Any], value: object) -> None:

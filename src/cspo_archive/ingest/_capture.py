@@ -17,6 +17,7 @@ import attrs
 
 from cspo_archive._text import sha256_digest
 from cspo_archive.exceptions import IngestError
+from cspo_archive.ingest._decode import _as_bytes
 from cspo_archive.ingest._pipeline import publications, read_text
 from cspo_archive.ingest._records import Capture
 from cspo_archive.ingest._source import Extraction
@@ -182,24 +183,11 @@ def ingest(
     that are not text, and :class:`~cspo_archive.exceptions.IngestError` for
     a capture of a kind no reader takes or with no publication in it.
     """
-    data = _as_bytes(data, name)
     source = name if name is not None else "<capture>"
+    data = _as_bytes(data, source)
     kind = kind_of(data, name=name, media_type=media_type)
     extraction = extract(data, kind, source, encoding=encoding, url=url)
     return publications(data, extraction, name=name, title=title)
-
-
-def _as_bytes(data: object, name: str | None) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, bytearray | memoryview):
-        return bytes(data)
-    source = name if name is not None else "<capture>"
-    msg = (
-        f"cannot ingest {source}: a capture is bytes as received "
-        f"(got {type(data).__name__}); read the file in binary mode"
-    )
-    raise IngestError(msg, source=source)
 
 
 def _charset(content_type: str | None) -> str | None:

@@ -14,10 +14,11 @@ import json
 from typing import Any, Final
 
 from cspo_archive.exceptions import IngestError
+from cspo_archive.ingest._html import fragment_paragraphs
 from cspo_archive.ingest._source import Extraction, PageFacts, Stated
 from cspo_archive.model import DocumentType
 
-__all__ = ["html_paragraphs", "read_govuk"]
+__all__ = ["read_govuk"]
 
 #: GOV.UK document types and ours (the others are ``other``).
 _TYPES: Final = {
@@ -32,52 +33,7 @@ _TYPES: Final = {
     "government_response": DocumentType.OTHER,
     "notice": DocumentType.OTHER,
 }
-#: Elements whose text is one paragraph of the body.
-_BLOCKS: Final = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li dt dd td th pre div section article aside blockquote ul ol dl "
-    "table tr figure figcaption header footer nav address hr".split()
-)
 _SITE: Final = "https://www.gov.uk"
-
-
-def html_paragraphs(fragment: str) -> list[str]:
-    """The paragraphs of an HTML fragment, in document order.
-
-    A block element (paragraph, heading, list item, quote, division...)
-    starts and ends a paragraph; inline elements run on. Scripts, styles and
-    comments are dropped; white space inside a paragraph is collapsed.
-    """
-    import lxml.html
-
-    if not fragment.strip():
-        return []
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    for junk in root.xpath("//script|//style|//noscript|//template"):
-        junk.drop_tree()
-    paragraphs: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        text = " ".join(" ".join(run).split())
-        if text:
-            paragraphs.append(text)
-        run.clear()
-
-    def walk(element: Any) -> None:
-        block = element.tag in _BLOCKS
-        if block:
-            flush()
-        run.append(element.text or "")
-        for child in element:
-            if isinstance(child.tag, str):  # not a comment or processing instruction
-                walk(child)
-            run.append(child.tail or "")
-        if block:
-            flush()
-
-    walk(root)
-    flush()
-    return paragraphs
 
 
 def _drop_attachments(body: str) -> tuple[str, list[str]]:
@@ -142,7 +98,7 @@ def read_govuk(data: bytes, source: str) -> Extraction:
         raise _problem(source, "details.body is missing: the document has no text")
     title = " ".join(title.split())
     body, removed = _drop_attachments(body)
-    paragraphs = html_paragraphs(body)
+    paragraphs = fragment_paragraphs(body)
     description = " ".join(str(document.get("description") or "").split())
     lead = [description] if description and description not in paragraphs[:1] else []
     if not paragraphs:

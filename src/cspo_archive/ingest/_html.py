@@ -454,6 +454,17 @@ def _paragraphs(elements: Iterable[Any], *, xml: bool = False) -> _Walk:
     return walk
 
 
+def fragment_paragraphs(fragment: str) -> list[str]:
+    """The paragraphs of an HTML fragment (a body kept as a string, as in a GOV.UK
+    Content API document), by the same rules as a page's (see :func:`_paragraphs`)."""
+    import lxml.html
+
+    if not fragment.strip():
+        return []
+    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    return _paragraphs([root]).paragraphs
+
+
 def _article_text(root: Any, title: str | None) -> bool:
     """Whether the page's body has text outside its landmarks (navigation, header,
     footer, sidebars) other than its title: the least an article has."""

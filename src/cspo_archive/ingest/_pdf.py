@@ -68,8 +68,9 @@ from attrs import define, field, frozen
 from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._validators import LANGUAGE_RE
 from cspo_archive.exceptions import IngestError, UndecodableContentError
+from cspo_archive.ingest._decode import _as_bytes
 from cspo_archive.ingest._lines import _ends_clause, _is_heading, _quote
-from cspo_archive.ingest._source import Extraction, PageFacts, Stated
+from cspo_archive.ingest._source import Extraction, PageFacts, Stated, pages_of
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
@@ -278,24 +279,10 @@ def pdf_pages_of(extraction: Extraction, start: int, end: int) -> tuple[int, int
             f"{len(extraction.text)} characters; pass 0 <= start <= end <= len(text)"
         )
         raise ValueError(msg)
-    first = max(1, bisect_right(starts, start))
-    last = max(first, bisect_right(starts, max(start, end - 1)))
-    return first, last
+    return pages_of(starts, start, end)
 
 
 # --- opening ---------------------------------------------------------------------------
-
-
-def _as_bytes(data: object, source: str) -> bytes:
-    if isinstance(data, bytes):
-        return data
-    if isinstance(data, bytearray | memoryview):
-        return bytes(data)
-    msg = (
-        f"cannot read {source} as a PDF: a capture is bytes as received "
-        f"(got {type(data).__name__}); read the file in binary mode"
-    )
-    raise IngestError(msg, source=source)
 
 
 def _check_signature(data: bytes, source: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from typing import Any, Final
 
 import attrs
@@ -17,27 +16,21 @@ from cspo_archive._validators import (
     fail,
     instance,
     non_negative,
+    optional_instance,
     optional_text_line,
     span,
     steps,
     text_line,
+    tuple_of,
     updated_dates,
 )
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest._source import PageFacts
+from cspo_archive.ingest._source import PageFacts, pages_of
 from cspo_archive.model import DocumentType, Fetch, Provenance, PublishedDate
 
 #: The version of ingest's own rules (lines, furniture, titles, splitting). It is
 #: raised whenever they read some capture differently, and recorded in provenance.
 INGEST_VERSION: Final = "2"
-
-
-def optional_instance(kind: type, expected: str) -> Any:
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            fail(attribute, value, f"{expected} or None")
-
-    return check
 
 
 # --- validators ------------------------------------------------------------------
@@ -84,14 +77,6 @@ def _links(_inst: object, attribute: attrs.Attribute[Any], value: object) -> Non
         for v in value
     ):
         fail(attribute, value, "a tuple of (link text, target) pairs of str")
-
-
-def _tuple_of(kind: type, expected: str) -> Any:
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, tuple) or any(not isinstance(v, kind) for v in value):
-            fail(attribute, value, expected)
-
-    return check
 
 
 def to_tuple(value: Any) -> Any:
@@ -161,10 +146,10 @@ class Capture:
     replacement_characters: int = field(validator=non_negative)
     detected_encoding: bool = field(validator=_bool)
     publications: tuple[Publication, ...] = field(
-        converter=to_tuple, validator=_tuple_of(Publication, "a tuple of Publication")
+        converter=to_tuple, validator=tuple_of(Publication, "a tuple of Publication")
     )
     furniture: tuple[Furniture, ...] = field(
-        converter=to_tuple, validator=_tuple_of(Furniture, "a tuple of Furniture")
+        converter=to_tuple, validator=tuple_of(Furniture, "a tuple of Furniture")
     )
     #: The capture's kind, recognised from its bytes: ``text/plain``, ``text/html``,
     #: ``application/pdf``, ``application/json`` (a GOV.UK Content API document).
@@ -223,7 +208,4 @@ class Capture:
         """The PDF pages (first, last; 1-based) *publication* spans, or None if not a PDF."""
         if not self.page_starts:
             return None
-        start, end = publication.characters
-        first = bisect_right(self.page_starts, start)
-        last = bisect_right(self.page_starts, max(start, end - 1))
-        return max(first, 1), max(last, 1)
+        return pages_of(self.page_starts, *publication.characters)

@@ -11,6 +11,7 @@ a URL's response) give captures, each then read by its kind's reader.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from typing import Any
 
 import attrs
@@ -18,35 +19,21 @@ from attrs import field, frozen
 
 from cspo_archive._validators import (
     fail,
+    optional_instance,
     optional_text_line,
     optional_url,
     text_line,
     to_tuple,
+    tuple_of,
 )
 from cspo_archive.model import DocumentType
 
-__all__ = ["Extraction", "PageFacts", "Stated"]
+__all__ = ["Extraction", "PageFacts", "Stated", "pages_of"]
 
 
 def _str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str):
         fail(attribute, value, "a str")
-
-
-def _optional(kind: type, expected: str) -> Any:
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None and not isinstance(value, kind):
-            fail(attribute, value, expected)
-
-    return check
-
-
-def _tuple_of(kind: type, expected: str) -> Any:
-    def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, tuple) or any(not isinstance(v, kind) for v in value):
-            fail(attribute, value, expected)
-
-    return check
 
 
 def _value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -73,13 +60,13 @@ class Stated:
 class PageFacts:
     """What a page states about itself, outside its text (every field optional)."""
 
-    title: Stated | None = field(default=None, validator=_optional(Stated, "a Stated or None"))
-    published: Stated | None = field(default=None, validator=_optional(Stated, "a Stated or None"))
+    title: Stated | None = field(default=None, validator=optional_instance(Stated, "a Stated"))
+    published: Stated | None = field(default=None, validator=optional_instance(Stated, "a Stated"))
     updated: tuple[Stated, ...] = field(
-        default=(), converter=to_tuple, validator=_tuple_of(Stated, "a tuple of Stated")
+        default=(), converter=to_tuple, validator=tuple_of(Stated, "a tuple of Stated")
     )
     document_type: Stated | None = field(
-        default=None, validator=_optional(Stated, "a Stated or None")
+        default=None, validator=optional_instance(Stated, "a Stated")
     )
     canonical_url: str | None = field(default=None, validator=optional_url)
     language: str | None = field(default=None, validator=optional_text_line)
@@ -115,3 +102,12 @@ class Extraction:
     bom: bool = False
     #: The encoding was guessed (see :func:`~cspo_archive.ingest.decode`).
     detected_encoding: bool = False
+
+
+def pages_of(page_starts: tuple[int, ...], start: int, end: int) -> tuple[int, int]:
+    """The first and last page (1-based) that characters [*start*, *end*) fall on, given
+    where each page starts (:attr:`Extraction.page_starts`). An empty span is on the page
+    of *start*."""
+    first = max(1, bisect_right(page_starts, start))
+    last = max(first, bisect_right(page_starts, max(start, end - 1)))
+    return first, last
