@@ -197,3 +197,26 @@ def test_the_main_command_imports_no_reader_library() -> None:
         "if m in sys.modules])"
     )
     assert loaded.strip() == "[]"
+
+
+def test_add_a_warc_file_adds_a_snapshot_per_response_or_the_one_titled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """add FILE.warc.gz: every successful response, or only the one --title names."""
+    data, _ = write_warc(gzipped=True)
+    source = tmp_path / "crawl.warc.gz"
+    source.write_bytes(data)
+    common = ["--published", "2025-03-04", "--type", "news-story"]
+    code, out, err = _run(capsys, "add", str(source), "--archive", str(tmp_path / "a"), *common)
+    assert code == 0, err
+    assert out.count("added: ") == 2
+    stored = list(Archive.open(tmp_path / "a"))
+    assert sorted(s.metadata.source_url or "" for s in stored) == sorted([HTML_URI, TEXT_URI])
+    code, out, err = _run(
+        capsys, "add", str(source), "--archive", str(tmp_path / "b"), *common,
+        "--title", "orbit forum: MEETING summary",
+    )  # fmt: skip
+    assert code == 0, err
+    [snapshot] = Archive.open(tmp_path / "b")
+    assert snapshot.metadata.source_url == TEXT_URI
+    assert snapshot.provenance.capture_method == "WARC record in crawl.warc.gz"

@@ -18,6 +18,7 @@ import attrs
 from cspo_archive._text import sha256_digest
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingest._decode import _as_bytes
+from cspo_archive.ingest._lines import _key
 from cspo_archive.ingest._pipeline import publications, read_text
 from cspo_archive.ingest._records import Capture
 from cspo_archive.ingest._source import Extraction
@@ -216,15 +217,23 @@ def ingest_url(
     from cspo_archive.ingest._url import fetch
 
     data, fetched = fetch(url, timeout=timeout, max_bytes=max_bytes)
-    capture = ingest(
-        data,
-        name=fetched.final_url,
-        encoding=_charset(fetched.content_type) if kind_of(data) == "html" else None,
-        title=title,
-        media_type=fetched.content_type,
-        url=fetched.final_url,
-    )
+    capture = _response(data, fetched.final_url, fetched.content_type, title=title)
     return attrs.evolve(capture, fetch=fetched), data
+
+
+def _response(
+    data: bytes, url: str, content_type: str | None, *, title: str | None = None
+) -> Capture:
+    """Read an HTTP response's body as a capture named by its URL.
+
+    For HTML, the ``Content-Type`` charset outranks the page's own ``<meta>``
+    (as in browsers); other text is decoded as any text capture is (strictly
+    as UTF-8, else detected), since servers often label plain text wrongly.
+    """
+    kind = kind_of(data, name=url, media_type=content_type)
+    encoding = _charset(content_type) if kind == "html" else None
+    extraction = extract(data, kind, url, encoding=encoding, url=url)
+    return publications(data, extraction, name=url, title=title)
 
 
 def ingest_warc(
@@ -249,13 +258,7 @@ def ingest_warc(
             continue  # a redirect or an error page holds no publication
         payload = response.payload
         where = f"{response.record_id} in {source} ({file_digest})"
-        capture = ingest(
-            payload,
-            name=response.target_uri,
-            encoding=_charset(response.content_type) if kind_of(payload) == "html" else None,
-            media_type=response.content_type,
-            url=response.target_uri,
-        )
+        capture = _response(payload, response.target_uri, response.content_type)
         record = Fetch(
             requested_url=response.target_uri,
             final_url=response.target_uri,
@@ -275,7 +278,9 @@ def ingest_warc(
         )
         raise IngestError(msg, source=source)
     if title is not None:
-        read = [(c, d) for c, d in read if any(_titled(p.title, title) for p in c.publications)]
+        read = [
+            (c, d) for c, d in read if any(_key(p.title) == _key(title) for p in c.publications)
+        ]
         if len(read) != 1:
             msg = (
                 f"{source}: {len(read)} of its response records hold a publication titled "
@@ -283,7 +288,3 @@ def ingest_warc(
             )
             raise IngestError(msg, source=source)
     return read
-
-
-def _titled(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
