@@ -207,3 +207,24 @@ def test_recipe_errors_name_the_entry_and_the_fix(tmp_path: Path, body: str, exp
     with pytest.raises(ArchiveFormatError, match=expected.replace("[", r"\[").replace("(", r"\(")):
         build_archive(recipe, archive)
     assert len(archive) == 0
+
+
+def test_a_capture_read_differently_is_reported_and_never_rewritten(tmp_path: Path) -> None:
+    """A stored snapshot the current ingest makes otherwise: 'differs', what differs, kept."""
+    copy = tmp_path / "copy"
+    shutil.copytree(SNAPSHOTS, copy, ignore=shutil.ignore_patterns(".lock", ".tmp", ".index"))
+    before = _files(copy)
+    # The same recipe in format 2 records media type and extractor, which 0.1 did not.
+    recipe = copy / "recipe.toml"
+    recipe.write_text(
+        recipe.read_text(encoding="utf-8").replace("format_version = 1", "format_version = 2"),
+        encoding="utf-8",
+    )
+    for check in (True, False):
+        results = build_archive(recipe, Archive.open(copy), check=check)
+        assert [r.status for r in results] == ["differs"] * 3
+        assert results[0].differences == (
+            "provenance.media_type: stored None, now 'text/plain'",
+            "provenance.extractor: stored None, now 'cspo-archive-ingest 2'",
+        )
+        assert _files(copy) == before
