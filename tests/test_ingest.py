@@ -1262,3 +1262,37 @@ def test_a_headline_about_a_publication_does_not_name_its_type(
     data = f"{heading}\n\nThe partners said so in a short text.\n".encode()
     [publication] = ingest(data).publications
     assert publication.document_type == named
+
+
+def test_a_news_page_captured_line_by_line_gives_headline_date_and_paragraphs() -> None:
+    """Lines with no blank line between them that each end a sentence or are headings are
+    one paragraph each; a section name above the headline, a time before the date."""
+    data = (
+        b"Defence\n\n"
+        b"Partners weigh new members for the space group\n"
+        b"By Alex Smith | Defence Correspondent\n"
+        b"Published: 9:41 AM GMT, 21 June 2024\n"
+        b"The group is considering whether to let others join.\n"
+        b"Officials said talks would continue through the summer.\n"
+    )
+    capture = ingest(data)
+    [publication] = capture.publications
+    assert publication.title == "Partners weigh new members for the space group"
+    assert publication.published is not None
+    assert publication.published.value == dt.date(2024, 6, 21)
+    assert publication.text == (
+        "The group is considering whether to let others join.\n\n"
+        "Officials said talks would continue through the summer.\n"
+    )
+    assert [f.kind for f in capture.furniture] == ["above-title", "byline", "page-metadata"]
+    assert (
+        "paragraphs: one per line in lines 6-7 (each line ends a sentence or is a heading, "
+        "and the next begins with a capital)"
+    ) in publication.steps
+
+
+def test_a_wrapped_paragraph_stays_one_paragraph() -> None:
+    """Lines that break a sentence (no final mark, or a lowercase start) are one paragraph."""
+    body = "The partners met in Ottawa\nto agree a plan. They did.\nIt was long.\n"
+    [publication] = ingest(f"A title\n\n{body}".encode()).publications
+    assert publication.text == body

@@ -39,8 +39,10 @@ _TIME = (
     r"(?:\s*(?:,|\||-|–|at)?\s*\d{1,2}(?:[:.]\d{2}\s*(?:[ap]\.?m\.?)?|\s*[ap]\.?m\.?)"
     r"(?:\s+[a-z]{2,5})?)?"
 )
+#: A time some publishers print before the date ("9:41 AM GMT, 21 June 2024").
+_TIME_FIRST = r"(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,5})?\s*[,|]?\s+)?"
 _DATE = (
-    rf"{_WEEKDAY}(?:[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    rf"{_TIME_FIRST}{_WEEKDAY}(?:[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
     rf"|{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){_TIME}"
 )

@@ -22,6 +22,7 @@ from cspo_archive.ingest._furniture import (
 from cspo_archive.ingest._lines import (
     _LIST_MARKER,
     _SHORT,
+    _ends_clause,
     _is_heading,
     _key,
     _Line,
@@ -60,6 +61,8 @@ class _Parse:
         self.stated: list[_Stated] = []
         self.undated: list[tuple[int, str]] = []  # (line, step) for dates not understood
         self.line_mode = self._no_blank_lines()
+        #: Blocks of lines read one paragraph per line (see :meth:`_one_per_line`).
+        self.split_lines: list[tuple[int, int]] = []
         self._last_index: dict[str, int] | None = None
 
     def last_index(self, key: str) -> int:
@@ -242,6 +245,7 @@ class _Parse:
                 current.append(index)
         if current:
             blocks.append(_Block(current))
+        blocks = [part for block in blocks for part in self._one_per_line(block)]
         for block in blocks:
             block.kind = self._classify(block)
         # A short line whose sentence goes on in the next block is a broken
@@ -251,6 +255,23 @@ class _Parse:
             if block.kind == "heading" and block is not headings[0] and _continues(nxt, self):
                 block.kind = "text"
         return blocks
+
+    def _one_per_line(self, block: _Block) -> list[_Block]:
+        """*block* as one block per line when its lines are not one paragraph wrapped:
+        every line but the last ends a sentence (or is a heading) and the next starts
+        with a capital letter or a digit, as in captures that put a paragraph, a
+        title, a byline or a caption on each line with no blank line between them."""
+        if len(block.lines) < 2:
+            return [block]
+        texts = [self.lines[i].text for i in block.lines]
+        for text, nxt in pairwise(texts):
+            if not (_ends_clause(text) or _is_heading(text)) or not (
+                nxt[0].isupper() or nxt[0].isdigit()
+            ):
+                return [block]
+        first, last = self.lines[block.lines[0]].number, self.lines[block.lines[-1]].number
+        self.split_lines.append((first, last))
+        return [_Block([i]) for i in block.lines]
 
     def text_of(self, block: _Block) -> str:
         return self.lines[block.lines[0]].text

@@ -177,6 +177,12 @@ def publications(
         notes[min(bisect_left(ends, line_number), len(ends) - 1)].append(step)
     if parse.line_mode:
         common.append("paragraphs: one per line (the capture has no blank lines)")
+    if parse.split_lines:
+        where = ", ".join(_line_range(*span) for span in parse.split_lines)
+        common.append(
+            f"paragraphs: one per line in {where} (each line ends a sentence or is a heading, "
+            f"and the next begins with a capital)"
+        )
     dates = _Dates.of(parse)
     made = [
         _publication(parse, blocks, draft, number, len(drafts), [*common, *notes[number]], dates)

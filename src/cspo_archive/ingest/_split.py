@@ -243,9 +243,11 @@ def _choose_title(
     ]
     # Below short lines (menus, banners, section names), the title is the first
     # heading of a headline's length; a menu item or section name is shorter. Two
-    # short headings before it make a menu (one could be a title and its subtitle).
+    # short headings before it make a menu (one could be a title and its subtitle)...
     long = [i for i in headings if len(parse.text_of(blocks[i]).split()) >= _HEADLINE_WORDS]
-    menu = bool(long) and len([i for i in headings if i < long[0]]) >= 2
+    above = [parse.text_of(blocks[i]) for i in headings if long and i < long[0]]
+    # ... and so does one single word (a section's name: "Defence", "World").
+    menu = len(above) >= 2 or (len(above) == 1 and len(above[0].split()) == 1)
     if headings and headings[0] == candidates[0] and not menu:
         blocks[headings[0]].kind = "heading"
         return _Pub(headings[0], ["the first heading"], labelled.get(headings[0], []))
