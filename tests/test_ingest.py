@@ -1296,3 +1296,23 @@ def test_a_wrapped_paragraph_stays_one_paragraph() -> None:
     body = "The partners met in Ottawa\nto agree a plan. They did.\nIt was long.\n"
     [publication] = ingest(f"A title\n\n{body}".encode()).publications
     assert publication.text == body
+
+
+def test_a_date_and_place_line_below_the_title_is_its_dateline_but_text_elsewhere() -> None:
+    """ "March 4, 2025 – Ottawa – National Defence" under the title dates the publication;
+    a line of the same shape further on (a chronology) stays text."""
+    data = (
+        "Partners meet in Ottawa\n\n"
+        "March 4, 2025 – Ottawa, Ontario – National Defence\n\n"
+        "The partners met today.\n\n"
+        "22 February 2022 – Vision 2031 published\n\n"
+        "More followed.\n"
+    ).encode()
+    capture = ingest(data)
+    [publication] = capture.publications
+    assert publication.published is not None
+    assert publication.published.value == dt.date(2025, 3, 4)
+    assert publication.text == (
+        "The partners met today.\n\n22 February 2022 – Vision 2031 published\n\nMore followed.\n"
+    )
+    assert [(f.kind, f.lines) for f in capture.furniture] == [("dateline", (3, 3))]

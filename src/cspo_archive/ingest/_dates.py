@@ -47,6 +47,9 @@ _DATE = (
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){_TIME}"
 )
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
+#: A date, a dash and where it was issued, no sentence: "March 4, 2025 – Ottawa, Ontario
+#: – National Defence". Read as a date only just below a title (see ``_split._datelines``).
+_DATELINE_RE = re.compile(rf"(?:{_DATE})\s*(?:[–—|]|--?)\s*[^.!?]{{1,150}}", re.IGNORECASE)
 _DMY = re.compile(r"([0-3]?\d)(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", re.I)
 _MDY = re.compile(r"([a-z]{3})[a-z]*\.?\s+([0-3]?\d)(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

@@ -9,7 +9,7 @@ from typing import Literal
 import attrs
 from attrs import define
 
-from cspo_archive.ingest._dates import _DATE_RE, _parse_date, _Stated
+from cspo_archive.ingest._dates import _DATE_RE, _DATELINE_RE, _parse_date, _Stated
 from cspo_archive.ingest._furniture import (
     _DATE_KEYWORD,
     _ENTRY_PREFIX,
@@ -282,7 +282,7 @@ class _Parse:
         text = self.text_of(block)
         if text.rstrip(":").casefold() in _LABELS:
             return "label"
-        if _DATE_RE.fullmatch(text.rstrip(".")):
+        if _DATE_RE.fullmatch(text.rstrip(".")) or _DATELINE_RE.fullmatch(text):
             return "date"
         return "heading" if _is_heading(text) else "text"
 
