@@ -713,3 +713,35 @@ def test_unreadable_or_invalid_files_are_format_errors(tmp_path: Path) -> None:
     broken.write_text("[[furniture]\n", encoding="utf-8")
     with pytest.raises(ArchiveFormatError, match=r"broken\.toml is not valid TOML"):
         load_rules(broken)
+
+
+# --- menus and organisation names above a title -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Home News Media releases Speeches", "navigation"),
+        ("Media | About us | Contact us | Search", "navigation"),
+        ("Ministry of Defence", "organisation-name"),
+        ("Department of National Defence", "organisation-name"),
+        ("Office of the Prime Minister", "organisation-name"),
+    ],
+)
+def test_a_menu_or_an_organisation_above_the_title_is_not_the_title(line: str, kind: str) -> None:
+    """A menu run together or a ministry's name above the headline is furniture."""
+    expected: Outcome = (TITLE, text_of(*PARAGRAPHS), [(kind, line)])
+    assert outcome(page(line, TITLE, *PARAGRAPHS)) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Home news and media releases were shared with the partners",
+        "Department of Defense officials said the drill went well",
+        "The Ministry of Defence welcomed the agreement.",
+    ],
+)
+def test_sentences_about_menus_or_ministries_stay_text(sentence: str) -> None:
+    """Sentences that begin like a menu or a ministry's name are text."""
+    kept(sentence)
