@@ -536,11 +536,8 @@ def test_site_rule_against_no_rule() -> None:
     plain = read_html(data, "p", url="https://mirror.example.org/allies")
     assert [s for s in ruled.steps if s.startswith("extract: site rule")] == [
         "extract: site rule 'GOV.UK' (matched host www.gov.uk of the URL; select "
-        "'//main//p[contains(concat(' ', normalize-space(@class), ' '), "
-        "' gem-c-lead-paragraph ')] | //main//div[contains(concat(' ', "
-        "normalize-space(@class), ' '), ' govuk-govspeak ')]'; removed 2 elements: "
-        "1 x './/section[contains(concat(' ', normalize-space(@class), ' '), "
-        "' gem-c-attachment ')]', 1 x './/figure')"
+        "'main p.gem-c-lead-paragraph, main div.govuk-govspeak'; removed 2 elements: "
+        "1 x 'section.gem-c-attachment', 1 x 'figure')"
     ]
     assert paragraphs(ruled.text) == [
         "Allies agree space principles",
@@ -683,17 +680,16 @@ def test_shipped_site_rules_load() -> None:
         ),
         (
             {"site": [{**GOOD_SITE, "select": ["//div["]}]},
-            r"\('Demo'\): select expression '//div\[' is not valid XPath 1\.0 .*write it as "
-            r"XPath 1\.0 \(CSS selectors are not read: the cssselect package is not installed",
+            r"\('Demo'\): select expression '//div\[' is neither a CSS selector nor XPath "
+            r"1\.0 .*write a CSS selector such as 'main div\.govuk-govspeak', or XPath",
         ),
         (
-            {"site": [{**GOOD_SITE, "remove": ["div.caption"]}]},
-            r"remove expression 'div\.caption' looks like a CSS selector .*write it as XPath "
-            r"1\.0: a class '\.x' is",
+            {"site": [{**GOOD_SITE, "remove": ["div..caption"]}]},
+            r"remove expression 'div\.\.caption' is neither a CSS selector nor XPath 1\.0",
         ),
         (
-            {"site": [{**GOOD_SITE, "select": ["count(//p)"]}]},
-            r"select expression 'count\(//p\)' gives a float, not elements",
+            {"site": [{**GOOD_SITE, "select": ["(count(//p))"]}]},
+            r"select expression '\(count\(//p\)\)' gives a float, not elements",
         ),
         (
             {"site": [{**GOOD_SITE, "hosts": ["https://demo.example/"]}]},
@@ -713,7 +709,7 @@ def test_shipped_site_rules_load() -> None:
         "unknown-table",
         "missing-key",
         "bad-xpath",
-        "css-selector",
+        "bad-css",
         "value-not-elements",
         "bad-host",
         "not-a-list",

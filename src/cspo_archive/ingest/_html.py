@@ -8,11 +8,11 @@ rules), parses them once with lxml, reads the page's own facts from its markup
 rel=canonical>``, ``<html lang>``), and extracts the main content.
 
 Main content is found by a *site rule* when one matches the page (the publisher
-templates in ``profiles/sites.toml``: XPath expressions that select the content and
-remove what is furniture inside it), turned to text by our own walk of the selected
-elements; otherwise by trafilatura. The text holds one paragraph, heading or list
-item per line, separated by blank lines, as the line pipeline reads it; the page's
-title heading is its first line.
+templates in ``profiles/sites.toml``: CSS selectors, or XPath where CSS cannot say
+it, that select the content and remove what is furniture inside it), turned to text
+by our own walk of the selected elements; otherwise by trafilatura. The text holds
+one paragraph, heading or list item per line, separated by blank lines, as the line
+pipeline reads it; the page's title heading is its first line.
 
 Evidence for the choice, measured on the five pages of ``tests/data/pages`` against
 their ``expected.toml`` (46 body paragraphs; recall: expected paragraphs found, whole
@@ -836,9 +836,21 @@ def _fact_steps(facts: PageFacts, other_published: Sequence[Stated]) -> list[str
 # --- site rules ------------------------------------------------------------------
 
 _SITE_KEYS: Final = ("name", "hosts", "site_names", "select", "remove")
-#: An element name with a dot in it ("div.caption"): valid XPath, but a CSS selector.
-_CSS_LIKE = re.compile(r"(?<![\w.@$:-])[A-Za-z][\w-]*\.[A-Za-z_-]")
-_XPATH_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")
+#: How an XPath expression begins (or an axis inside it); anything else is CSS.
+_XPATH_START: Final = ("/", "./", "..", "(")
+
+
+def _to_xpath(expression: str) -> str:
+    """*expression* as XPath: CSS selectors are translated by cssselect (relative to the
+    context element and including it, as lxml's ``CSSSelector`` does); XPath is kept.
+    Raises ``cssselect.SelectorError`` for a CSS selector it cannot read."""
+    if expression.startswith(_XPATH_START) or "::" in expression:
+        return expression
+    from cssselect import HTMLTranslator
+
+    return str(HTMLTranslator().css_to_xpath(expression, prefix="descendant-or-self::"))
+
+
 _REQUIRED: Final = ("name", "hosts", "select")
 
 
@@ -865,12 +877,13 @@ def _rules_error(path: str, where: str, problem: str, fix: str) -> ArchiveFormat
 
 
 def _compile_sites(document: object, path: str) -> tuple[_Site, ...]:
-    """Check the site rules read from *path* and compile their XPath expressions.
+    """Check the site rules read from *path* and compile their selectors (as XPath).
 
     Raises :class:`ArchiveFormatError` naming the file, the site and the fix for an
     unknown key, a missing or mistyped value, a bad host name, an expression that is
-    not XPath 1.0 or one that selects a value instead of elements.
+    neither a CSS selector nor XPath 1.0, or one that selects a value, not elements.
     """
+    from cssselect import SelectorError
     from lxml import etree, html
 
     if not isinstance(document, dict):
@@ -935,26 +948,17 @@ def _compile_sites(document: object, path: str) -> tuple[_Site, ...]:
         for key, found in expressions.items():
             for expression in lists[key]:
                 try:
-                    xpath = etree.XPath(expression)
+                    xpath = etree.XPath(_to_xpath(expression))
                     result = xpath(probe)
-                except (etree.XPathSyntaxError, etree.XPathEvalError) as exc:
+                except (SelectorError, etree.XPathSyntaxError, etree.XPathEvalError) as exc:
                     raise _rules_error(
                         path,
                         label,
-                        f"{key} expression {expression!r} is not valid XPath 1.0 ({exc})",
-                        "write it as XPath 1.0 (CSS selectors are not read: the cssselect "
-                        "package is not installed), e.g. "
-                        "\"//div[contains(concat(' ', @class, ' '), ' body ')]\"",
+                        f"{key} expression {expression!r} is neither a CSS selector nor XPath "
+                        f"1.0 ({exc})",
+                        "write a CSS selector such as 'main div.govuk-govspeak', or XPath "
+                        "starting with '/' or './'",
                     ) from exc
-                if _CSS_LIKE.search(_XPATH_STRING.sub("''", expression)) is not None:
-                    raise _rules_error(
-                        path,
-                        label,
-                        f"{key} expression {expression!r} looks like a CSS selector (HTML has "
-                        f"no element named with a '.')",
-                        "write it as XPath 1.0: a class '.x' is "
-                        "\"contains(concat(' ', normalize-space(@class), ' '), ' x ')\"",
-                    )
                 if not isinstance(result, list):
                     raise _rules_error(
                         path,
