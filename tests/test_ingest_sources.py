@@ -142,6 +142,11 @@ def test_add_a_url_records_the_fetch(
     assert Archive.open(tmp_path / "a").capture(snapshot.provenance.capture_digest) == (
         (PAGES / "defense_gov_article.html").read_bytes()
     )
+    code, out, err = _run(capsys, "show", snapshot.id, "--archive", str(tmp_path / "a"))
+    assert code == 0, err
+    assert f"read as:    text/html by {snapshot.provenance.extractor}\n" in out
+    assert f"fetched:    {url} (200, {fetch.fetched_at.isoformat()})\n" in out
+    assert snapshot.metadata.updated == ()  # modified the day it was published: no update
 
 
 @pytest.mark.parametrize(

@@ -382,9 +382,23 @@ def _cmd_show(args: argparse.Namespace) -> int:
         lines.append(f"tags:       {', '.join(m.tags)}")
     if m.captured_at:
         lines.append(f"captured:   {m.captured_at.isoformat()}")
-    lines += [
+    lines.append(
         f"capture:    {p.capture_digest} ({p.capture_name or 'unnamed'}, lines "
-        f"{p.lines[0]}-{p.lines[1]}, {p.encoding}, {p.capture_method})",
+        f"{p.lines[0]}-{p.lines[1]}, {p.encoding}, {p.capture_method})"
+    )
+    if p.media_type is not None or p.extractor is not None:
+        lines.append(
+            f"read as:    {p.media_type or 'not recorded'} by {p.extractor or 'not recorded'}"
+        )
+    if p.pages is not None:
+        first, last = p.pages
+        lines.append(f"pages:      {first}" if first == last else f"pages:      {first}-{last}")
+    if p.fetch is not None:
+        f = p.fetch
+        via = f" from {f.warc_record}" if f.warc_record else ""
+        lines.append(f"fetched:    {f.final_url} ({f.status}, {f.fetched_at.isoformat()}){via}")
+        lines += [f"redirect:   {hop}" for hop in f.redirects]
+    lines += [
         "steps:",
         *(f"  - {step}" for step in p.steps),
         "",

@@ -240,17 +240,16 @@ def _with_facts(publication: Publication, facts: PageFacts) -> Publication:
             steps.append(
                 f"document type: {kind.value}, stated by the page ({facts.document_type.where})"
             )
+    # An update on the day of publication says nothing a reader can use.
     floor = published.value if published is not None else dt.date.min
-    page_updates = {
-        u.value
+    updates = [
+        u
         for u in facts.updated
-        if isinstance(u.value, dt.date)
-        and not isinstance(u.value, dt.datetime)
-        and u.value >= floor
-    }
-    new_updates = sorted(page_updates - set(publication.updated))
+        if isinstance(u.value, dt.date) and u.value > floor and u.value not in publication.updated
+    ]
+    new_updates = sorted({u.value for u in updates if isinstance(u.value, dt.date)})
     if new_updates:
-        where = "; ".join(sorted({u.where for u in facts.updated}))
+        where = "; ".join(sorted({u.where for u in updates}))
         dates = ", ".join(d.isoformat() for d in new_updates)
         steps.append(f"updated: {dates} (stated by the page: {where})")
     if steps == list(publication.steps):
