@@ -456,3 +456,20 @@ def test_build_check_reports_and_writes_nothing(
     assert code == 1
     assert out.count("missing: ") == 3
     assert list((empty / "items").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("https:/www.gov.uk/government/news/x", "a URL needs two slashes: https://www.gov.uk/"),
+        ("ftp://files.example.org/statement.pdf", "ftp: URLs are not fetched"),
+    ],
+)
+def test_add_says_what_is_wrong_with_a_mistyped_url(
+    source: str, hint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL with one slash, or of another scheme, is not read as a missing file silently."""
+    code, out, err = _run(capsys, "add", source, "--archive", str(tmp_path / "a"))
+    assert (code, out) == (2, "")
+    assert hint in err
+    assert not (tmp_path / "a").exists()

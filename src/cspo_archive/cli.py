@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -447,8 +448,14 @@ def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes, str]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        scheme = source.split(":", 1)[0] if "://" in source else None
-        hint = f" ({scheme}: URLs are not fetched; only http and https)" if scheme else ""
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):/", source, re.IGNORECASE)
+        hint = ""
+        if scheme and scheme[1].lower() in {"http", "https"}:
+            hint = (
+                f" (a URL needs two slashes: {scheme[1]}://{source[len(scheme[0]) :].lstrip('/')})"
+            )
+        elif scheme:
+            hint = f" ({scheme[1]}: URLs are not fetched; only http and https)"
         msg = f"cannot read {source}: {exc.strerror or exc}{hint}"
         raise _UsageError(msg) from exc
     if kind_of(data, name=path.name) == "warc":
