@@ -49,6 +49,10 @@ def test_title_lead_body_and_dates_come_from_the_named_fields() -> None:
         "Corrected the name of the exercise.",
     )
     assert dt.date(2024, 3, 5) in publication.updated
+    assert publication.steps[-2:] == (
+        "change note: 2024-03-03 'First published.' (stated by the page)",
+        "change note: 2024-03-05 'Corrected the name of the exercise.' (stated by the page)",
+    )
 
 
 def test_a_document_without_a_body_is_refused_clearly() -> None:

@@ -252,6 +252,10 @@ def _with_facts(publication: Publication, facts: PageFacts) -> Publication:
         where = "; ".join(sorted({u.where for u in updates}))
         dates = ", ".join(d.isoformat() for d in new_updates)
         steps.append(f"updated: {dates} (stated by the page: {where})")
+    steps += [
+        f"change note: {when.isoformat()} {_quote(note, 200)} (stated by the page)"
+        for when, note in facts.change_notes
+    ]
     if steps == list(publication.steps):
         return publication
     return attrs.evolve(
