@@ -5,6 +5,7 @@ canada.ca, defence.gov.au and a news site (tests/data/pages, with expected.toml)
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import logging
 import re
@@ -156,6 +157,8 @@ def _locked(extracted: Extraction) -> dict[str, Any]:
         return re.sub(r"\b(lxml|trafilatura) \d+(?:\.\d+)+", r"\1 <version>", text)
 
     def plain(_inst: object, _field: object, value: object) -> object:
+        if isinstance(value, enum.Enum):
+            return value.value
         return value.isoformat() if isinstance(value, dt.date) else value
 
     return {

@@ -24,7 +24,7 @@ from cspo_archive import Archive
 from cspo_archive.cli import main
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingest import ingest, ingest_warc
-from cspo_archive.model import DateSource
+from cspo_archive.model import DateSource, DocumentType
 from pdf_fixtures import make_pdf, make_pdf_without_text
 from test_ingest_pdf import EXPECTED as PDF_PARAGRAPHS
 from test_ingest_pdf import statement_pdf
@@ -62,6 +62,17 @@ def test_each_publisher_page_gives_its_title_date_and_every_paragraph(stem: str)
     assert [f for f in expected["furniture"] if f in publication.text] == []
     assert "<" not in publication.text
     assert capture.facts.canonical_url == expected["canonical"]
+    assert publication.document_type == STATED_TYPES.get(stem)
+
+
+#: The type each page's metadata names (govuk:format, dcterms.type, the Content API's
+#: document_type); the others name none.
+STATED_TYPES = {
+    "govuk_news": DocumentType.NEWS_STORY,
+    "govuk_news_json": DocumentType.NEWS_STORY,
+    "canada_ca_news": DocumentType.PRESS_RELEASE,
+    "defence_gov_au_release": DocumentType.PRESS_RELEASE,
+}
 
 
 def test_a_two_page_pdf_statement_keeps_its_pages_in_provenance() -> None:
@@ -134,7 +145,7 @@ def test_add_a_url_records_the_fetch(
     assert fetch.content_type is not None
     assert fetch.content_type.startswith("text/html")
     assert snapshot.provenance.media_type == "text/html"
-    assert snapshot.provenance.capture_method == f"fetched from {url}"
+    assert snapshot.provenance.capture_method == f"fetched from {url} (text/html)"
     assert snapshot.metadata.captured_at == fetch.fetched_at
     expected = EXPECTED["defense_gov_article"]
     assert snapshot.metadata.source_url == expected["canonical"]
@@ -224,4 +235,6 @@ def test_add_a_warc_file_adds_a_snapshot_per_response_or_the_one_titled(
     assert code == 0, err
     [snapshot] = Archive.open(tmp_path / "b")
     assert snapshot.metadata.source_url == TEXT_URI
-    assert snapshot.provenance.capture_method == "WARC record in crawl.warc.gz"
+    assert snapshot.provenance.capture_method == "response record of a WARC file (text/plain)"
+    assert snapshot.provenance.fetch is not None
+    assert " in crawl.warc.gz (sha256:" in (snapshot.provenance.fetch.warc_record or "")

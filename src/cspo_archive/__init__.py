@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cspo_archive._text import canonicalize, make_id, slugify
     from cspo_archive.archive import Archive, Problem, Verification
+    from cspo_archive.build import make_snapshot
     from cspo_archive.compare._compare import Comparison, Timeline, compare, timeline
     from cspo_archive.exceptions import (
         AmbiguousIdError,
@@ -39,10 +40,22 @@ if TYPE_CHECKING:
         UndecodableContentError,
         UnknownCountryError,
     )
-    from cspo_archive.ingest import Capture, Decoded, Furniture, Publication, decode, ingest
+    from cspo_archive.ingest import (
+        Capture,
+        Decoded,
+        Furniture,
+        PageFacts,
+        Publication,
+        Stated,
+        decode,
+        ingest,
+        ingest_url,
+        ingest_warc,
+    )
     from cspo_archive.model import (
         DateSource,
         DocumentType,
+        Fetch,
         Metadata,
         Provenance,
         PublishedDate,
@@ -69,6 +82,7 @@ __all__ = [
     "DateSource",
     "Decoded",
     "DocumentType",
+    "Fetch",
     "Furniture",
     "IngestError",
     "IntegrityError",
@@ -78,6 +92,7 @@ __all__ = [
     "LockTimeoutError",
     "LockVerification",
     "Metadata",
+    "PageFacts",
     "PinMismatchError",
     "Problem",
     "Provenance",
@@ -88,6 +103,7 @@ __all__ = [
     "SnapshotConflictError",
     "SnapshotNotFoundError",
     "SnapshotRef",
+    "Stated",
     "Timeline",
     "UndecodableContentError",
     "UnknownCountryError",
@@ -97,7 +113,10 @@ __all__ = [
     "compare",
     "decode",
     "ingest",
+    "ingest_url",
+    "ingest_warc",
     "make_id",
+    "make_snapshot",
     "pin",
     "read_lock",
     "slugify",
@@ -119,6 +138,12 @@ _LOCATIONS = {
     "Decoded": "ingest",
     "Furniture": "ingest",
     "Publication": "ingest",
+    "PageFacts": "ingest",
+    "Stated": "ingest",
+    "ingest_url": "ingest",
+    "ingest_warc": "ingest",
+    "make_snapshot": "build",
+    "Fetch": "model",
     "decode": "ingest",
     "ingest": "ingest",
     "DateSource": "model",

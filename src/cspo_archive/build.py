@@ -84,16 +84,16 @@ def make_snapshot(
     capture: Capture,
     publication: Publication,
     *,
-    publisher: str,
-    licence: str,
-    capture_method: str,
+    publisher: str | None = None,
+    licence: str = "not recorded",
+    capture_method: str | None = None,
     title: str | None = None,
     published: PublishedDate | None = None,
     document_type: DocumentType | str | None = None,
     source_url: str | None = None,
     updated: Iterable[dt.date] = (),
     captured_at: dt.datetime | None = None,
-    language: str = "en",
+    language: str | None = None,
     series: str | None = None,
     tags: Iterable[str] = (),
     snapshot_id: str | None = None,
@@ -107,7 +107,24 @@ def make_snapshot(
     needs *document_type*. ``record_extractor=False`` makes provenance as
     cspo-archive 0.1 did, without media type and extractor (see
     :meth:`Capture.provenance`).
+
+    What is not passed is taken from what the page states about itself
+    (:attr:`Capture.facts`: publisher, canonical URL, language) and from how
+    it was fetched (:attr:`Capture.fetch`: final URL, time); else the
+    publisher and licence are ``not recorded``, the language ``en``, and the
+    capture method is said from the capture's kind.
     """
+    facts, fetch = capture.facts, capture.fetch
+    if publisher is None:
+        publisher = facts.publisher or "not recorded"
+    if capture_method is None:
+        capture_method = _capture_method(capture)
+    if source_url is None:
+        source_url = facts.canonical_url or (fetch.final_url if fetch else None)
+    if captured_at is None and fetch is not None:
+        captured_at = fetch.fetched_at
+    if language is None:
+        language = facts.language or "en"
     date = published or publication.published
     where = f"publication {publication.title!r} of {capture.name or capture.digest}"
     if date is None:
@@ -146,6 +163,24 @@ def make_snapshot(
         ),
         text=publication.text,
     )
+
+
+#: How a capture of each kind was obtained, said when the caller does not say.
+_METHODS = {
+    "text/plain": "text capture of a web page",
+    "text/html": "HTML page",
+    "application/pdf": "PDF document",
+    "application/json": "GOV.UK Content API document",
+}
+
+
+def _capture_method(capture: Capture) -> str:
+    fetch = capture.fetch
+    if fetch is not None and fetch.warc_record is not None:
+        return f"response record of a WARC file ({capture.media_type})"
+    if fetch is not None:
+        return f"fetched from {fetch.requested_url} ({capture.media_type})"
+    return _METHODS.get(capture.media_type, capture.media_type)
 
 
 # --- recipes ---------------------------------------------------------------------

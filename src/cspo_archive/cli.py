@@ -162,7 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="decode the file with this encoding instead of detecting")
     p.add_argument(
         "--capture-method",
-        help="how the file was captured (default: said from its kind, e.g. 'HTML page')",
+        help="how the file was captured (default: said from its kind and how it was "
+        "fetched, e.g. 'HTML page')",
     )
     p.add_argument(
         "--captured-at", type=_datetime, metavar="ISO-DATETIME", help="when it was captured"
@@ -428,22 +429,14 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-_METHODS = {
-    "text/plain": "text capture of a web page",
-    "text/html": "HTML page",
-    "application/pdf": "PDF document",
-    "application/json": "GOV.UK Content API document",
-}
-
-
-def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes, str]]:
-    """The captures named on the command line: each with its bytes and capture method."""
+def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes]]:
+    """The captures named on the command line, each with its bytes."""
     from cspo_archive.ingest import ingest, ingest_url, ingest_warc, kind_of
 
     source: str = args.file
     if source.lower().startswith(("http://", "https://")):
         capture, data = ingest_url(source, title=args.title)
-        return [(capture, data, f"fetched from {source}")]
+        return [(capture, data)]
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -459,10 +452,9 @@ def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes, str]]:
         msg = f"cannot read {source}: {exc.strerror or exc}{hint}"
         raise _UsageError(msg) from exc
     if kind_of(data, name=path.name) == "warc":
-        found = ingest_warc(data, name=path.name, title=args.title)
-        return [(c, d, f"WARC record in {path.name}") for c, d in found]
+        return ingest_warc(data, name=path.name, title=args.title)
     capture = ingest(data, name=path.name, encoding=args.encoding, title=args.title)
-    return [(capture, data, "")]
+    return [(capture, data)]
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
@@ -474,7 +466,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         raise _UsageError("--date-source and --date-note describe --published: give it too")
     # Everything that can fail on the input fails before the archive is touched.
     snapshots = []
-    for capture, data, method in _captures(args):
+    for capture, data in _captures(args):
         chosen = capture.publications if args.title is None else ()
         if args.title is not None:
             chosen = (find_publication(capture, args.title),)
@@ -485,22 +477,15 @@ def _cmd_add(args: argparse.Namespace) -> int:
             snapshot = make_snapshot(
                 capture,
                 publication,
-                publisher=args.publisher
-                if args.publisher is not None
-                else capture.facts.publisher or "not recorded",
+                publisher=args.publisher,
                 licence=args.licence,
-                capture_method=args.capture_method
-                or method
-                or _METHODS.get(capture.media_type, capture.media_type),
+                capture_method=args.capture_method,
                 title=args.title,
                 published=published,
                 document_type=args.document_type,
-                source_url=args.source_url
-                or capture.facts.canonical_url
-                or (capture.fetch.final_url if capture.fetch else None),
-                captured_at=args.captured_at
-                or (capture.fetch.fetched_at if capture.fetch else None),
-                language=args.language or capture.facts.language or "en",
+                source_url=args.source_url,
+                captured_at=args.captured_at,
+                language=args.language,
                 series=args.series,
                 tags=args.tags,
                 snapshot_id=args.snapshot_id,

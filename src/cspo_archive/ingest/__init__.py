@@ -67,12 +67,15 @@ from __future__ import annotations
 from cspo_archive.ingest._capture import ingest, ingest_url, ingest_warc, kind_of
 from cspo_archive.ingest._decode import decode
 from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
+from cspo_archive.ingest._source import PageFacts, Stated
 
 __all__ = [
     "Capture",
     "Decoded",
     "Furniture",
+    "PageFacts",
     "Publication",
+    "Stated",
     "decode",
     "ingest",
     "ingest_url",

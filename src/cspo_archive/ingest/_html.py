@@ -800,12 +800,34 @@ def _facts(root: Any, url: str | None, notes: list[str]) -> tuple[PageFacts, str
         title=title,
         published=published[0] if published else None,
         updated=tuple(updated),
+        document_type=_document_type(meta),
         canonical_url=canonical,
         language=language,
         publisher=publisher,
     )
     notes.extend(_fact_steps(facts, published[1:]))
     return facts, site_name
+
+
+#: Metadata that names a page's kind: Dublin Core's type (used by Canada.ca and the
+#: Australian government's AGLS), and GOV.UK's format ("news_story").
+_TYPE_METAS: Final = ("dcterms.type", "dc.type", "govuk:format")
+
+
+def _document_type(meta: _Meta) -> Stated | None:
+    """The document type the page's metadata names, read as a label is (the
+    ``[labels]`` of ``profiles/ingest.toml``: "news release" is a press release)."""
+    from cspo_archive.ingest._furniture import _LABELS
+
+    for key in _TYPE_METAS:
+        found = meta.get(key)
+        if found is None:
+            continue
+        content, where = found
+        kind = _LABELS.get(" ".join(content.replace("_", " ").split()).casefold())
+        if kind is not None:
+            return Stated(kind, where)
+    return None
 
 
 def _fact_steps(facts: PageFacts, other_published: Sequence[Stated]) -> list[str]:

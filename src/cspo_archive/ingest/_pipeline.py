@@ -237,9 +237,9 @@ def _with_facts(publication: Publication, facts: PageFacts) -> Publication:
         kind = facts.document_type.value
         if isinstance(kind, DocumentType):
             document_type = kind
-            steps.append(
-                f"document type: {kind.value}, stated by the page ({facts.document_type.where})"
-            )
+            said = f"document type: {kind.value}, stated by the page ({facts.document_type.where})"
+            # In place of the text's "document type: unknown (...)".
+            steps = [said if s.startswith("document type: unknown") else s for s in steps]
     # An update on the day of publication says nothing a reader can use.
     floor = published.value if published is not None else dt.date.min
     updates = [
