@@ -31,10 +31,12 @@ from cspo_archive import Archive, CspoArchiveError, Snapshot, canonicalize, comp
 from cspo_archive.build import make_snapshot
 from cspo_archive.compare import Comparison, Timeline
 from cspo_archive.exceptions import IngestError, UndecodableContentError
-from cspo_archive.ingest import ingest
+from cspo_archive.ingest import ingest, ingest_warc
 from cspo_archive.model import DateSource, DocumentType, PublishedDate
 from cspo_archive.report import render
 from cspo_archive.report.json import schema
+from pdf_fixtures import make_pdf
+from test_ingest_warc import _write as write_warc
 
 pytestmark = pytest.mark.reliability
 
@@ -207,7 +209,7 @@ from datetime import date
 from pathlib import Path
 from cspo_archive import Archive, DateSource, PublishedDate
 from cspo_archive.build import make_snapshot
-from cspo_archive.ingest import ingest
+from cspo_archive.ingest import ingest, ingest_warc
 para = (
     "The CSpO partners will uphold international law and share information about "
     "space \\u2013 caf\\u00e9.\\n\\n"
@@ -259,7 +261,7 @@ def test_50_mb_capture_has_bounded_memory(tmp_path: Path) -> None:
 _SHAPES = """
 import sys, time
 from cspo_archive.exceptions import CspoArchiveError
-from cspo_archive.ingest import ingest
+from cspo_archive.ingest import ingest, ingest_warc
 shapes = {
     # 50 MB of line breaks: one blank run, not 50 million line records.
     "line breaks": b"Title\\n\\nA sentence.\\n" + b"\\n" * 50_000_000,
@@ -640,3 +642,48 @@ def test_diff_reconstructs_hostile_texts() -> None:
             ops = compare(a, b).diff.ops
             assert "".join(t for op, t in ops if op <= 0) == a.text
             assert "".join(t for op, t in ops if op >= 0) == b.text
+
+
+def _sources() -> dict[str, bytes]:
+    """One capture of each kind a reader takes, written for the tests (no real text)."""
+    pages = ROOT / "tests" / "data" / "pages"
+    return {
+        "html": (pages / "defense_gov_article.html").read_bytes(),
+        "html-trafilatura": (pages / "news_site_article.html").read_bytes(),
+        "govuk-json": (pages / "govuk_news.json").read_bytes(),
+        "pdf": make_pdf([["# A Joint Statement on Orbits", "The partners agree.", "They met."]]),
+        "warc": write_warc(gzipped=False)[0],
+    }
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    kind=st.sampled_from(["html", "html-trafilatura", "govuk-json", "pdf", "warc"]),
+    cuts=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 40), st.binary(max_size=8)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_damaged_sources_of_every_kind_raise_only_our_errors(
+    kind: str, cuts: list[tuple[float, int, bytes]]
+) -> None:
+    """PASS: 300 of 300 damaged HTML, Content API, PDF and WARC captures (bytes cut out
+    and replaced at random places): ingest gives publications or a CspoArchiveError."""
+    data = bytearray(_SOURCES[kind])
+    for where, length, replacement in cuts:
+        start = int(where * len(data))
+        data[start : start + length] = replacement
+    try:
+        if kind == "warc":
+            captures = [capture for capture, _ in ingest_warc(bytes(data), name="x.warc")]
+        else:
+            captures = [ingest(bytes(data), name=f"x.{kind}")]
+    except CspoArchiveError:
+        return
+    for capture in captures:
+        assert capture.publications
+        assert all(p.text.endswith("\n") for p in capture.publications)
+
+
+_SOURCES = _sources()
