@@ -238,3 +238,19 @@ def test_add_a_warc_file_adds_a_snapshot_per_response_or_the_one_titled(
     assert snapshot.provenance.capture_method == "response record of a WARC file (text/plain)"
     assert snapshot.provenance.fetch is not None
     assert " in crawl.warc.gz (sha256:" in (snapshot.provenance.fetch.warc_record or "")
+
+
+def test_a_page_saved_from_the_middle_is_still_read_as_html() -> None:
+    """Markup from </header> on, in a file named .txt: HTML by its tags, never raw markup
+    (no '</nav>' title, no tags quoted as text); the day a <time> shows is its date."""
+    page = (PAGES / "defence_gov_au_release.html").read_bytes()
+    data = page[page.index(b"</header>") :]
+    capture = ingest(data, name="page.txt")
+    [publication] = capture.publications
+    expected = EXPECTED["defence_gov_au_release"]
+    assert capture.media_type == "text/html"
+    assert publication.title == expected["title"]
+    assert _paragraphs(publication.text) == expected["paragraphs"]
+    assert publication.published is not None
+    assert publication.published.value == dt.date(2023, 11, 14)
+    assert publication.published.note.endswith("showing '14 November 2023'")

@@ -46,7 +46,14 @@ _HTML_START = re.compile(
     rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
     re.IGNORECASE | re.DOTALL,
 )
-_HTML_TAGS = re.compile(rb"<(?:p|div|h[1-6]|article|main|section|span|br|a)\b[^>]*>", re.IGNORECASE)
+_HTML_TAGS = re.compile(
+    rb"</?(?:p|div|h[1-6]|article|main|section|span|br|a|nav|header|footer|ul|ol|li|body"
+    rb"|html|head|script|style|img|table|tr|td|figure|figcaption|button|form)\b[^>]*>",
+    re.IGNORECASE,
+)
+#: So many HTML tags in the first bytes make markup, whatever the name says: a page
+#: saved from the middle (starting at ``</header>``) is still HTML.
+_TAGS_OF_MARKUP: Final = 5
 _HTML_NAMES: Final = (".html", ".htm", ".xhtml", ".shtml", ".php", ".aspx")
 _SNIFF: Final = 4096
 
@@ -76,7 +83,7 @@ def kind_of(data: bytes, *, name: str | None = None, media_type: str | None = No
         raise _unreadable(source, "a WebP image", _advice("image"))
     if stripped.startswith(b"{"):
         return _json_kind(data, source)
-    if _HTML_START.match(head):
+    if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= _TAGS_OF_MARKUP:
         return "html"
     hinted = (media_type or "").split(";")[0].strip().lower() in {
         "text/html",

@@ -706,6 +706,21 @@ def _time_where(time: Any, value: str) -> str:
     return f"<time{marker} datetime='{_clip(value)}'>{place}"
 
 
+def _time_candidate(time: Any) -> tuple[str, str]:
+    """(date, where) of a ``<time datetime>``: the date its text shows when it shows one
+    (the publisher's day: ``datetime='2023-11-13T22:00:00Z'`` shown as "14 November
+    2023" is the 14th), else its ``datetime``."""
+    from cspo_archive.ingest._dates import _DATE_RE, _parse_date
+
+    value = time.get("datetime")
+    shown = _one_line(time.text_content())
+    match = _DATE_RE.search(shown)
+    day = _parse_date(match.group()) if match is not None else None
+    if day is None or _date(value) == day:
+        return value, _time_where(time, value)
+    return day.isoformat(), f"{_time_where(time, value)} showing {_clip(shown, 60)!r}"
+
+
 def _modified_time(time: Any) -> tuple[str, str]:
     """(date, where) of a ``<time property="dateModified">``: its datetime, else its text."""
     value = time.get("datetime")
@@ -756,11 +771,7 @@ def _facts(root: Any, url: str | None, notes: list[str]) -> tuple[PageFacts, str
         _ld_value(objects, "datePublished"),
         meta.get("dcterms.issued"),
         meta.get("dc.date.issued"),
-        *(
-            (time.get("datetime"), _time_where(time, time.get("datetime")))
-            for time in times
-            if not _is_modified(time)
-        ),
+        *(_time_candidate(time) for time in times if not _is_modified(time)),
     ]
     published = _dated(published_candidates, notes, "published")
     updated_candidates = [
