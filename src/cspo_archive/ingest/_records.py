@@ -21,6 +21,7 @@ from cspo_archive._validators import (
     span,
     steps,
     text_line,
+    to_tuple,
     tuple_of,
     updated_dates,
 )
@@ -34,16 +35,6 @@ INGEST_VERSION: Final = "2"
 
 
 # --- validators ------------------------------------------------------------------
-
-
-def _str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        fail(attribute, value, "a str")
-
-
-def _bool(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, bool):
-        fail(attribute, value, "a bool")
 
 
 def _line_span(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -61,26 +52,12 @@ def _kind(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
         fail(attribute, value, "a lowercase hyphenated kind like 'page-history'")
 
 
-def _optional_document_type(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, DocumentType):
-        fail(attribute, value, "a DocumentType or None")
-
-
-def _optional_published(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if value is not None and not isinstance(value, PublishedDate):
-        fail(attribute, value, "a PublishedDate or None")
-
-
 def _links(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, tuple) or any(
         not isinstance(v, tuple) or len(v) != 2 or not all(isinstance(s, str) for s in v)
         for v in value
     ):
         fail(attribute, value, "a tuple of (link text, target) pairs of str")
-
-
-def to_tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 # --- records ---------------------------------------------------------------------
@@ -91,15 +68,15 @@ class Decoded:
     """The text of a capture, and how its bytes were read (see :func:`decode`)."""
 
     #: The decoded text, not yet normalised (line breaks as they were).
-    text: str = field(validator=_str)
+    text: str = field(validator=instance(str, "a str"))
     #: The codec actually used, as Python names it: ``utf-8``, ``utf-16``, ``cp1252``...
     encoding: str = field(validator=text_line)
     #: A byte-order mark was present and removed.
-    bom: bool = field(validator=_bool)
+    bom: bool = field(validator=instance(bool, "a bool"))
     #: U+FFFD characters produced by decoding (0 for a clean decode).
     replacement_characters: int = field(validator=non_negative)
     #: The encoding was guessed: not UTF-8, not given by the caller, no byte-order mark.
-    detected: bool = field(validator=_bool)
+    detected: bool = field(validator=instance(bool, "a bool"))
 
 
 @frozen
@@ -111,7 +88,7 @@ class Furniture:
     #: First and last line in the decoded capture (1-based, inclusive).
     lines: tuple[int, int] = field(converter=to_tuple, validator=_line_span)
     #: The removed text (for link targets, the removed ``(#)``).
-    text: str = field(validator=_str)
+    text: str = field(validator=instance(str, "a str"))
 
 
 @frozen
@@ -125,8 +102,12 @@ class Publication:
     title: str = field(validator=text_line)
     #: Canonical text, without the title.
     text: str = field(validator=canonical_text)
-    document_type: DocumentType | None = field(validator=_optional_document_type)
-    published: PublishedDate | None = field(validator=_optional_published)
+    document_type: DocumentType | None = field(
+        validator=optional_instance(DocumentType, "a DocumentType")
+    )
+    published: PublishedDate | None = field(
+        validator=optional_instance(PublishedDate, "a PublishedDate")
+    )
     updated: tuple[dt.date, ...] = field(converter=to_tuple, validator=updated_dates)
     lines: tuple[int, int] = field(converter=to_tuple, validator=_line_span)
     characters: tuple[int, int] = field(converter=to_tuple, validator=span)
@@ -142,9 +123,9 @@ class Capture:
     digest: str = field(validator=digest)
     name: str | None = field(validator=optional_text_line)
     encoding: str = field(validator=text_line)
-    bom: bool = field(validator=_bool)
+    bom: bool = field(validator=instance(bool, "a bool"))
     replacement_characters: int = field(validator=non_negative)
-    detected_encoding: bool = field(validator=_bool)
+    detected_encoding: bool = field(validator=instance(bool, "a bool"))
     publications: tuple[Publication, ...] = field(
         converter=to_tuple, validator=tuple_of(Publication, "a tuple of Publication")
     )

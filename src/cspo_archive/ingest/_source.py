@@ -19,6 +19,7 @@ from attrs import field, frozen
 
 from cspo_archive._validators import (
     fail,
+    instance,
     optional_instance,
     optional_text_line,
     optional_url,
@@ -29,11 +30,6 @@ from cspo_archive._validators import (
 from cspo_archive.model import DocumentType
 
 __all__ = ["Extraction", "PageFacts", "Stated", "pages_of"]
-
-
-def _str(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, str):
-        fail(attribute, value, "a str")
 
 
 def _value(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -88,7 +84,7 @@ class Extraction:
     line, as in provenance: "extract: ...", "remove furniture: ...").
     """
 
-    text: str = field(validator=_str)
+    text: str = field(validator=instance(str, "a str"))
     media_type: str = field(validator=text_line)
     #: ``<name> <version>`` of what extracted the text, e.g. ``trafilatura 2.0.0``.
     extractor: str = field(validator=text_line)
