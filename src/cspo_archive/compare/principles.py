@@ -4,9 +4,8 @@ sentences that state them, and what changed between two releases.
 The taxonomy is data: the ``[principles]`` table of the profile
 (``profiles/cspo.principles.toml``), whose header documents the small pattern
 language each phrasing is written in. The taxonomy is parsed once per
-process, on first use; each phrasing runs as a small program over a sentence's
-words that finds exactly what its regular expression would
-(``_principles_match`` says how).
+process, on first use; each phrasing is compiled to a regular expression only
+when a text contains the words it needs (``_principles_engine`` says how).
 
 Each finding points back to its evidence: every :class:`PrincipleHit` holds the
 sentences (:class:`~cspo_archive.compare._sentences.Sentence`, with offsets)
@@ -21,15 +20,15 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import frozen
 
+from cspo_archive.compare import _principles_engine as engine
+from cspo_archive.compare._principles_engine import GROUPS as GROUPS
+from cspo_archive.compare._principles_engine import Principle
 from cspo_archive.compare._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import ArchiveFormatError
-
-if TYPE_CHECKING:
-    from cspo_archive.compare._principles_engine import Taxonomy as _Taxonomy
 
 __all__ = [
     "Commitment",
@@ -44,21 +43,12 @@ __all__ = [
     "load_taxonomy",
 ]
 
-GROUPS = ("guiding-principle", "commitment")
 STATUSES = ("added", "dropped", "retained", "reworded")
 
 
 # --- records ---------------------------------------------------------------------
-
-
-@frozen
-class Principle:
-    """One entry of the taxonomy: a guiding principle or a recurring commitment."""
-
-    id: str
-    label: str
-    group: str
-    description: str
+# Principle (an entry of the taxonomy) and GROUPS live in ``_principles_engine``,
+# which builds them; this module imports from it, never the reverse.
 
 
 @frozen
@@ -152,7 +142,7 @@ class PrinciplesChange:
 
 
 # --- the pattern language and the taxonomy ----------------------------------------
-# Both live in ``_principles_engine``, imported on first use (not with this module).
+# Both live in ``_principles_engine``.
 
 _DEFAULT_SOURCE = "cspo_archive/profiles/cspo.principles.toml"
 
@@ -162,8 +152,6 @@ def compile_phrasing(phrasing: str) -> str:
 
     Exposed for tests and for authors of taxonomies.
     """
-    from cspo_archive.compare import _principles_engine as engine
-
     try:
         return engine.WORD_START + engine.Parser(phrasing).parse()[0]
     except engine.PatternError as exc:
@@ -171,15 +159,13 @@ def compile_phrasing(phrasing: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(version: str, fingerprint: str, source: str) -> _Taxonomy:
+def _compiled(version: str, fingerprint: str, source: str) -> engine.Taxonomy:
     """Compile a taxonomy once per (version, content); *version* keys the cache readably."""
     del version  # part of the key only; the content decides
-    from cspo_archive.compare import _principles_engine as engine
-
     return engine.build(fingerprint, source)
 
 
-def _taxonomy(profile: Mapping[str, Any] | None) -> _Taxonomy:
+def _taxonomy(profile: Mapping[str, Any] | None) -> engine.Taxonomy:
     if profile is None:
         from cspo_archive.profiles import load_profile
 
@@ -218,15 +204,24 @@ def extract_principles(text: str, profile: Mapping[str, Any] | None = None) -> P
     Never raises on any text (only on an invalid taxonomy).
     """
     taxonomy = _taxonomy(profile)
+    # Only the phrasings whose words occur in the text can match in it: bind
+    # (and compile) just those, once for all the sentences.
+    matchers, markers = taxonomy.bind(text)
     found: list[list[tuple[Sentence, str]]] = [[] for _ in taxonomy.principles]
     unclassified: list[Commitment] = []
     for sentence in split_sentences(text):
-        phrases, marker = taxonomy.scan(sentence.text)
-        for evidence, phrase in zip(found, phrases, strict=True):
+        stated = False
+        for evidence, matcher in zip(found, matchers, strict=True):
+            if matcher is None:
+                continue
+            phrase = matcher.find(sentence.text)
             if phrase is not None:
                 evidence.append((sentence, phrase))
-        if marker is not None:
-            unclassified.append(Commitment(sentence, marker))
+                stated = True
+        if not stated and markers is not None:
+            marker = markers.find(sentence.text)
+            if marker is not None:
+                unclassified.append(Commitment(sentence, marker))
     hits = tuple(
         PrincipleHit(
             principle,
