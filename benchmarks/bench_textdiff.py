@@ -18,10 +18,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _textdiff_oracles import flat_word_diff, paragraph_word_diff, reference_dmp
 from benchmarks._table import table
 from cspo_archive import Archive
 from cspo_archive.compare import textdiff
-from cspo_archive.compare.textdiff import WordDiff, _word_diff, tokenize, word_diff
+from cspo_archive.compare.textdiff import WordDiff, tokenize, word_diff
 
 SEED = 20251217
 SIZES = (1_000, 10_000, 100_000, 200_000)
@@ -122,7 +123,7 @@ def _words(text: str) -> int:
 
 def before(old: str, new: str) -> int:
     """Changed words by the previous paragraph step (every token coded, paragraphs of codes)."""
-    diff = textdiff._diff_tokens(old, new, None, paragraphs=True)
+    diff = paragraph_word_diff(old, new)
     return diff.words_removed + diff.words_added
 
 
@@ -222,7 +223,7 @@ def ours(old: str, new: str) -> int:
 
 def flat(old: str, new: str) -> int:
     """Changed words by one flat word-level search (the paragraph step skipped)."""
-    diff = _word_diff(old, new, budget_seconds=None, paragraphs=False)
+    diff = flat_word_diff(old, new)
     return diff.words_removed + diff.words_added
 
 
@@ -377,11 +378,7 @@ def reference(old: str, new: str) -> WordDiff:
     """:func:`word_diff` with diff-match-patch's own Myers search and semantic clean-up
     (no bit-parallel middle snakes, no one-pass clean-up): the code before them."""
     original = textdiff._new_dmp
-
-    def plain(kinds: dict[str, int]) -> object:
-        return original(kinds, fast=False)
-
-    textdiff._new_dmp = plain  # type: ignore[assignment]
+    textdiff._new_dmp = reference_dmp
     try:
         return word_diff(old, new)
     finally:

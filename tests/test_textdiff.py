@@ -15,6 +15,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from _textdiff_oracles import (
+    BREAKS,
+    SENTENCE_ENDS,
+    UNIT_END,
+    flat_word_diff,
+    paragraph_word_diff,
+    reference_dmp,
+    search_by_paragraph,
+)
 from cspo_archive import Archive
 from cspo_archive.compare import _textdiff_search, textdiff
 from cspo_archive.compare.textdiff import Change, WordDiff, tokenize, word_diff
@@ -410,7 +419,7 @@ def test_paragraph_first_is_minimal_on_distinct_paragraphs(pair: tuple[str, str]
     codes = textdiff._Codes(tokenize(old), tokenize(new))
     dmp = textdiff._new_dmp(codes.kinds)
     flat = textdiff._search(dmp, codes.old, codes.new, None)
-    by_paragraph = textdiff._search_by_paragraph(dmp, codes.old, codes.new, codes.kinds, None)
+    by_paragraph = search_by_paragraph(dmp, codes.old, codes.new, codes.kinds)
     assert edit_distance(flat) == edit_distance(by_paragraph)
     assert_well_formed(word_diff(old, new), old, new)
 
@@ -423,7 +432,7 @@ def test_paragraph_first_and_flat_can_differ_after_cleanup() -> None:
             "space safe space space\n\nspace\n\nspace\n\nspace\n",
         )
     )
-    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    flat = flat_word_diff(old, new)
     by_paragraph = word_diff(old, new)
     assert (flat.similarity, by_paragraph.similarity) == (0.8696, 0.7826)
     assert by_paragraph.ops[1:3] == ((-1, "space safe"), (1, "safe space"))
@@ -438,7 +447,7 @@ def test_paragraph_first_can_align_repeated_paragraphs_differently() -> None:
     """
     old = "space space\n\nspace\n\nspace\n"
     new = "space\n\nspace\n\nspace space\n"
-    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    flat = flat_word_diff(old, new)
     by_paragraph = word_diff(old, new)
     assert flat.ops == ((-1, "space "), (0, "space\n\nspace\n\n"), (1, "space "), (0, "space\n"))
     assert by_paragraph.ops == (
@@ -459,15 +468,14 @@ def test_paragraph_first_can_align_repeated_paragraphs_differently() -> None:
 @given(paragraphs, paragraphs)
 def test_paragraph_first_and_flat_both_rebuild(old: str, new: str) -> None:
     """Unrelated prose: both paths rebuild both texts (their alignment may differ)."""
-    for flag in (False, True):
-        diff = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=flag)
+    for diff in (flat_word_diff(old, new), word_diff(old, new)):
         assert_well_formed(diff, old, new)
 
 
 def test_paragraph_first_on_the_bundled_stories_matches_flat(stories: tuple[str, str]) -> None:
     """On the two news stories both paths give the same counts."""
     old, new = stories
-    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    flat = flat_word_diff(old, new)
     by_paragraph = word_diff(old, new)
     assert (flat.words_unchanged, flat.words_added, flat.words_removed) == (
         by_paragraph.words_unchanged,
@@ -567,7 +575,7 @@ def test_units_first_counts_match_the_token_level_paragraph_step(pair: tuple[str
     """Aligning units by their text gives the counts of the token-level paragraph step."""
     old, new = pair
     by_units = word_diff(old, new)
-    by_tokens = textdiff._diff_tokens(old, new, None, paragraphs=True)
+    by_tokens = paragraph_word_diff(old, new)
     assert_well_formed(by_units, old, new)
     assert (by_units.words_unchanged, by_units.words_removed, by_units.words_added) == (
         by_tokens.words_unchanged,
@@ -588,7 +596,7 @@ def test_one_line_text_is_anchored_on_sentences() -> None:
     del new_sentences[200]
     old, new = " ".join(sentences), " ".join(new_sentences)
     diff = word_diff(old, new)
-    flat = textdiff._word_diff(old, new, budget_seconds=None, paragraphs=False)
+    flat = flat_word_diff(old, new)
     assert diff.exact
     assert_well_formed(diff, old, new)
     assert (diff.words_removed, diff.words_added) == (flat.words_removed, flat.words_added)
@@ -616,11 +624,6 @@ def test_budget_still_reports_on_the_units_path() -> None:
 small_alphabet = st.text(st.sampled_from("abcde"), min_size=2, max_size=90)
 
 
-def reference_dmp() -> Any:
-    """A diff_match_patch as configured by the module, but with its own search and clean-up."""
-    return textdiff._new_dmp({}, fast=False)
-
-
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 @given(small_alphabet, small_alphabet)
 @example("ab" * 30, "ba" * 31)
@@ -630,7 +633,7 @@ def test_bit_parallel_middle_snake_is_diff_match_patchs(old: str, new: str) -> N
     # diff_bisect's own preconditions (diff_main takes the other cases first).
     if old[0] != new[0] and old[-1] != new[-1] and old not in new and new not in old:
         found: list[tuple[int, int]] = []
-        dmp = reference_dmp()
+        dmp = reference_dmp({})
 
         def record(text1: str, text2: str, x: int, y: int, deadline: Any) -> Any:
             found.append((x, y))
@@ -641,7 +644,7 @@ def test_bit_parallel_middle_snake_is_diff_match_patchs(old: str, new: str) -> N
         forward = _textdiff_search.bit_rows(old, new)
         assert (found[0] if found else None) == _textdiff_search.middle_snake(old, new, forward)
     fast = textdiff._new_dmp({})
-    assert reference_dmp().diff_main(old, new, False) == fast.diff_main(old, new, False)
+    assert reference_dmp({}).diff_main(old, new, False) == fast.diff_main(old, new, False)
 
 
 def test_bit_parallel_search_on_small_problems(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -652,7 +655,7 @@ def test_bit_parallel_search_on_small_problems(monkeypatch: pytest.MonkeyPatch) 
     for _ in range(300):
         old = "".join(rng.choices("abc", k=rng.randint(2, 30)))
         new = "".join(rng.choices("abc", k=rng.randint(2, 30)))
-        assert reference_dmp().diff_main(old, new, False) == textdiff._new_dmp({}).diff_main(
+        assert reference_dmp({}).diff_main(old, new, False) == textdiff._new_dmp({}).diff_main(
             old, new, False
         )
 
@@ -693,7 +696,7 @@ raw_diffs = st.lists(
 def test_linear_semantic_cleanup_is_diff_match_patchs(diffs: list[tuple[int, str]]) -> None:
     """The one-pass elimination of trivial equalities gives diff_cleanupSemantic's result."""
     kinds = {c: textdiff._kind(c) for c in "ab c."}
-    reference = textdiff._new_dmp(kinds, fast=False)
+    reference = reference_dmp(kinds)
     fast = textdiff._new_dmp(kinds)
     reference.diff_cleanupMerge(diffs)  # as diff_main leaves them
     expected, got = list(diffs), list(diffs)
@@ -706,12 +709,11 @@ def test_fast_paths_keep_the_bundled_diffs() -> None:
     """On the bundled pairs the fast search and clean-up give the same WordDiff as the reference."""
     archive = Archive.bundled()
     texts = [archive.get(i).text for i in archive.ids()]
-    original = textdiff._new_dmp
     for old in texts:
         for new in texts:
             fast = word_diff(old, new)
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(textdiff, "_new_dmp", lambda kinds: original(kinds, fast=False))
+                patch.setattr(textdiff, "_new_dmp", reference_dmp)
                 assert fast == word_diff(old, new)
 
 
@@ -720,9 +722,7 @@ def test_fast_paths_keep_the_bundled_diffs() -> None:
 def test_unit_cuts_match_the_plain_pattern(text: str) -> None:
     """The character-class-first unit regex cuts exactly where the plain alternation does."""
     plain = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*|[.!?\u2026\u3002]\s+")
-    assert [m.span() for m in plain.finditer(text)] == [
-        m.span() for m in textdiff._unit_end_re().finditer(text)
-    ]
+    assert [m.span() for m in plain.finditer(text)] == [m.span() for m in UNIT_END.finditer(text)]
 
 
 # ---------------------------------------------------------------------------
@@ -939,13 +939,13 @@ UNIT_CHARACTERS = "ab .!?\u2026\u3002\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t\
 def test_text_units_cut_where_the_unit_pattern_ends(text: str) -> None:
     """The units end exactly where the matches of the unit pattern end (and at the
     end of the text), whichever characters end them."""
-    ends = [m.end() for m in textdiff._unit_end_re().finditer(text)]
+    ends = [m.end() for m in UNIT_END.finditer(text)]
     if text and (not ends or ends[-1] < len(text)):
         ends.append(len(text))
     assert list(accumulate(len(u) for u in textdiff._text_units(text))) == ends
-    assert set(textdiff._BREAK_CHARS) == set(re.findall(f"[{textdiff._BREAKS}]", UNIT_CHARACTERS))
+    assert set(textdiff._BREAK_CHARS) == set(re.findall(f"[{BREAKS}]", UNIT_CHARACTERS))
     assert set(textdiff._SENTENCE_END_CHARS) == set(
-        re.findall(f"[{textdiff._SENTENCE_ENDS}]", UNIT_CHARACTERS)
+        re.findall(f"[{SENTENCE_ENDS}]", UNIT_CHARACTERS)
     )
 
 
@@ -958,7 +958,7 @@ def test_window_reuses_the_single_edit_middle(part: list[tuple[str, str | None]]
     edit = _textdiff_window.single_edit(part, tokenize)
     assert edit is not None
     given_ = _textdiff_window.window(part, tokenize, edit)
-    found = _textdiff_window.window(part, tokenize)
+    found = _textdiff_window.window(part, tokenize, None)
     assert (given_.head, given_.tail, given_.cut_left, given_.cut_right) == (
         found.head,
         found.tail,

@@ -29,17 +29,29 @@ the tokenizer on random text.
 
 from __future__ import annotations
 
-import re
 from functools import cache
+
+from cspo_archive._lazy_re import LazyPattern
+from cspo_archive.compare.textdiff import _PUNCTUATION_WIDE, _WORD_START
 
 #: Joiners (between two word characters) outside ASCII; ASCII ones: ``' -``.
 WIDE_JOINERS = "\u2019\u2010\u2011"
 
+# Step 1: non-ASCII white space, joiners, punctuation and digits.
+_WIDE_SPACE = LazyPattern(r"[^\x00-\x7f\S]")
+_WIDE_JOINER = LazyPattern(f"[{WIDE_JOINERS}]")
+_WIDE_PUNCTUATION = LazyPattern(f"[{_PUNCTUATION_WIDE}]")
+_WIDE_DIGIT = LazyPattern(r"[^\x00-\x7f\D]")
+# Step 3, on the class bytes: two regexes, each starting with a literal (much
+# faster than one alternation).
+_JOINS = LazyPattern(rb"j(?<=[a0]j)(?=[a0])")
+_DIGIT_JOINS = LazyPattern(rb"0p(?=0)")
+
 
 @cache
-def _tables(word_char: str) -> tuple[bytes, bytes, bytes, re.Pattern[bytes], re.Pattern[bytes]]:
-    """The class table, the delete set, the word/non-word table and the two join regexes."""
-    word = re.compile(word_char)
+def _tables() -> tuple[bytes, bytes, bytes]:
+    """The class table, the delete set and the word/non-word table (built on first use)."""
+    word = _WORD_START()
     classes = bytearray(b" " * 256)
     for byte in range(128):
         char = chr(byte)
@@ -55,43 +67,27 @@ def _tables(word_char: str) -> tuple[bytes, bytes, bytes, re.Pattern[bytes], re.
         classes[byte] = ord("a")
     two = bytearray(b" " * 256)
     two[ord("a")] = two[ord("0")] = ord("a")
-    # Two regexes, each starting with a literal: much faster than one alternation.
-    joins = re.compile(rb"j(?<=[a0]j)(?=[a0])")
-    digit_joins = re.compile(rb"0p(?=0)")
-    return bytes(classes), bytes(range(0x80, 0xC0)), bytes(two), joins, digit_joins
+    return bytes(classes), bytes(range(0x80, 0xC0)), bytes(two)
 
 
-@cache
-def _wide_res(wide_punctuation: str) -> tuple[re.Pattern[str], ...]:
-    """Regexes for non-ASCII white space, joiners, punctuation and digits (in that order)."""
-    return (
-        re.compile(r"[^\x00-\x7f\S]"),
-        re.compile(f"[{WIDE_JOINERS}]"),
-        re.compile(f"[{wide_punctuation}]"),
-        re.compile(r"[^\x00-\x7f\D]"),
-    )
+def count_words(text: str) -> int:
+    """The number of word tokens in *text* (as ``textdiff.tokenize`` cuts it).
 
-
-def count_words(text: str, word_char: str, wide_punctuation: str) -> int:
-    """The number of word tokens in *text*.
-
-    *word_char* is the regex of one word character; *wide_punctuation* the
-    non-ASCII part of the punctuation class (regex class syntax), whose ASCII
-    part must be all ASCII characters that are neither white space nor word
-    characters.
+    The tokenizer's punctuation class must hold all ASCII characters that are
+    neither white space nor word characters (its non-ASCII part is
+    ``textdiff._PUNCTUATION_WIDE``).
     """
-    classes, continuation, two, joins, digit_joins = _tables(word_char)
+    classes, continuation, two = _tables()
     if not text.isascii():
-        spaces, joiners, punctuation, digits = _wide_res(wide_punctuation)
-        text = spaces.sub(" ", text)
-        text = joiners.sub("'", text)
-        text = punctuation.sub("!", text)
-        text = digits.sub("0", text)
+        text = _WIDE_SPACE.sub(" ", text)
+        text = _WIDE_JOINER.sub("'", text)
+        text = _WIDE_PUNCTUATION.sub("!", text)
+        text = _WIDE_DIGIT.sub("0", text)
     data = text.encode("utf-8", "surrogatepass").translate(classes, continuation)
     runs = data.translate(two)
     words = runs.count(b" a") + runs.startswith(b"a")
     if b"j" in data:
-        words -= len(joins.findall(data))
+        words -= len(_JOINS().findall(data))
     if b"0" in data:
-        words -= len(digit_joins.findall(data))
+        words -= len(_DIGIT_JOINS().findall(data))
     return words

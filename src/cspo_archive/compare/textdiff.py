@@ -42,8 +42,8 @@ How it works
    among equally small ones (the flat search may also match words across an
    unchanged unit), and the semantic clean-up can then merge them
    differently: the counts can differ slightly. (The previous paragraph step,
-   on token codes, is kept as ``_search_by_paragraph`` for the tests and the
-   benchmark.)
+   on token codes, is kept in ``tests/_textdiff_oracles.py`` for the tests to
+   compare with.)
 4. ``diff_cleanupSemantic`` runs on the token codes, so it merges trivial
    equalities and shifts edits by whole tokens. Its "lossless" step, which
    slides an edit to the nicest boundary, is replaced by a token-aware version
@@ -57,6 +57,20 @@ its Myers search finds each middle snake from bit-parallel LCS rows
 equalities in one pass (``_textdiff_cleanup``). On two mostly different texts
 of 400 words each (the bundled news stories) the word diff is about 10 times
 faster than with diff-match-patch's code.
+
+diff-match-patch version
+------------------------
+The word diff replaces methods on its ``diff_match_patch`` instance
+(``_new_dmp``), and these replacements and the window proof
+(``_textdiff_window``) rest on that library's internals: which methods
+``diff_main`` calls, ``diff_bisect``'s order of diagonals, the steps of its
+merge and clean-ups, and its ``time.time() > deadline`` test. They were checked
+against diff-match-patch 20241021, whose diff code is identical to 20230430's
+(the two differ only in the delta and patch functions, which are not used
+here). ``pyproject.toml`` pins the dependency to those versions; the
+Hypothesis agreement tests in ``tests/test_textdiff.py`` (against
+diff-match-patch's unmodified methods, ``tests/_textdiff_oracles.py``) are the
+gate for raising the bound.
 
 Exactness and the time budget
 -----------------------------
@@ -103,11 +117,12 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
+
+from cspo_archive._lazy_re import LazyPattern
 
 if TYPE_CHECKING:
     from cspo_archive.compare._textdiff_window import SingleEdit
@@ -134,17 +149,10 @@ _WORD_CHAR = rf"[^\s{_PUNCTUATION}]"
 #: "10,000", "10:30", "17/12/2025").
 _JOINER = r"(?:['\u2019\-\u2010\u2011]|(?<=\d)[.,:/](?=\d))"
 
-
-@cache
-def _token_re() -> re.Pattern[str]:
-    """One token (see :func:`tokenize`); compiled on first use, so imports stay cheap."""
-    return re.compile(rf"\s+|{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*|.", re.DOTALL)
-
-
-@cache
-def _word_start_re() -> re.Pattern[str]:
-    """A word character (the first character of a word token)."""
-    return re.compile(_WORD_CHAR)
+#: One token (see :func:`tokenize`).
+_TOKEN = LazyPattern(rf"\s+|{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*|.", re.DOTALL)
+#: A word character (the first character of a word token).
+_WORD_START = LazyPattern(_WORD_CHAR)
 
 
 # Token kinds, ordered as the lossless clean-up scores them.
@@ -166,12 +174,12 @@ def tokenize(text: str) -> tuple[str, ...]:
       punctuation blocks are word characters;
     * any other single character (punctuation: ``"("``, ``","``, ``"—"``).
     """
-    return tuple(_token_re().findall(text))
+    return tuple(_TOKEN().findall(text))
 
 
 def _kind(token: str) -> int:
     """The kind of *token*: word, punctuation, space, line break or blank line."""
-    if _word_start_re().match(token):
+    if _WORD_START().match(token):
         return _WORD
     if not token.isspace():
         return _PUNCT
@@ -380,17 +388,12 @@ class _Deadline:
     def __lt__(self, _now: object) -> bool:  # now > deadline
         return self._check()
 
-    def __gt__(self, _now: object) -> bool:  # now < deadline
-        return not self._check()
-
 
 # ---------------------------------------------------------------------------
 # Clean-up
 
 
-def _lossless(
-    diffs: list[tuple[int, str]], kinds: dict[str, int], hits: list[bool] | None = None
-) -> None:
+def _lossless(diffs: list[tuple[int, str]], kinds: dict[str, int], hits: list[bool]) -> None:
     """``diff_cleanupSemanticLossless`` on token codes, scoring token kinds.
 
     Slides each single edit between two equalities (by whole tokens) to the
@@ -399,9 +402,9 @@ def _lossless(
     1 at punctuation, 0 between two words. Same algorithm and scores as
     diff-match-patch's (Apache 2.0), on tokens instead of characters.
 
-    *hits* (if given) records whether a slide emptied the first op (``hits[0]``)
-    or the last op (``hits[1]``): a windowed region (``_textdiff_window``) is
-    then diffed again whole.
+    *hits* records whether a slide emptied the first op (``hits[0]``) or the
+    last op (``hits[1]``): a windowed region (``_textdiff_window``) is then
+    diffed again whole.
     """
 
     def score(one: str, two: str) -> int:
@@ -428,7 +431,7 @@ def _lossless(
             equality2 = diffs[pointer + 1][1]
             # Shift the edit as far left as possible.
             common = _common_suffix(equality1, edit)
-            if hits is not None and common == len(equality1) and pointer == 1:
+            if common == len(equality1) and pointer == 1:
                 hits[0] = True
             if common:
                 shared = edit[-common:]
@@ -446,7 +449,7 @@ def _lossless(
                 if value >= best_score:
                     best_score = value
                     best = (equality1, edit, equality2)
-            if hits is not None and not equality2 and pointer + 2 == len(diffs):
+            if not equality2 and pointer + 2 == len(diffs):
                 hits[1] = True
             if diffs[pointer - 1][1] != best[0]:
                 if best[0]:
@@ -507,14 +510,14 @@ def _normalize(diffs: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
 # Search
 
 
-def _new_dmp(kinds: dict[str, int], *, fast: bool = True) -> Any:
+def _new_dmp(kinds: dict[str, int]) -> Any:
     """A diff_match_patch with no time-out and the token-aware lossless clean-up.
 
-    With *fast* (the default) its Myers search finds its middle snakes from
-    bit-parallel LCS rows (``_textdiff_search``) and its semantic clean-up
-    eliminates equalities in one pass (``_textdiff_cleanup``): the same diffs
-    as diff-match-patch's own code, much faster on long runs of mostly
-    different text (the tests compare both).
+    Its Myers search finds its middle snakes from bit-parallel LCS rows
+    (``_textdiff_search``) and its semantic clean-up eliminates equalities in
+    one pass (``_textdiff_cleanup``): the same diffs as diff-match-patch's own
+    code (the tests compare them with its unmodified methods), much faster on
+    long runs of mostly different text.
     """
     from diff_match_patch import diff_match_patch  # imported late: keeps imports fast
 
@@ -525,9 +528,8 @@ def _new_dmp(kinds: dict[str, int], *, fast: bool = True) -> Any:
     hits = [False, False]
     dmp.edge_hits = hits  # see _lossless
     dmp.diff_cleanupSemanticLossless = lambda diffs: _lossless(diffs, kinds, hits)
-    if fast:
-        _textdiff_search.install(dmp)
-        dmp.diff_cleanupSemantic = lambda diffs: _textdiff_cleanup.cleanup_semantic(dmp, diffs)
+    _textdiff_search.install(dmp)
+    dmp.diff_cleanupSemantic = lambda diffs: _textdiff_cleanup.cleanup_semantic(dmp, diffs)
     return dmp
 
 
@@ -535,19 +537,6 @@ def _search(dmp: Any, old: str, new: str, deadline: _Deadline | None) -> list[tu
     """Myers diff of two code strings (no line mode: the codes are tokens already)."""
     result: list[tuple[int, str]] = dmp.diff_main(old, new, False, deadline)
     return result
-
-
-def _paragraph_units(codes: str, kinds: dict[str, int]) -> list[str]:
-    """Cut a code string after every white-space token that holds a line break."""
-    units: list[str] = []
-    start = 0
-    for i, char in enumerate(codes):
-        if kinds[char] >= _BREAK:
-            units.append(codes[start : i + 1])
-            start = i + 1
-    if start < len(codes):
-        units.append(codes[start:])
-    return units
 
 
 def _unique_anchors(old: str, new: str) -> list[tuple[int, int]]:
@@ -615,79 +604,12 @@ def _align_units(dmp: Any, old: str, new: str, deadline: _Deadline | None) -> li
     return diffs
 
 
-def _search_by_paragraph(
-    dmp: Any, old: str, new: str, kinds: dict[str, int], deadline: _Deadline | None
-) -> list[tuple[int, str]]:
-    """Diff paragraphs as units, then diff each run of changed paragraphs word by word."""
-    old_units = _paragraph_units(old, kinds)
-    new_units = _paragraph_units(new, kinds)
-    shared = set(old_units).intersection(new_units)
-    if len(shared) + 2 > _CAPACITY or (len(old_units) <= 1 and len(new_units) <= 1):
-        return _search(dmp, old, new, deadline)
-    table = {unit: _code(i + 2) for i, unit in enumerate(sorted(shared))}
-    old_side, new_side = _code(0), _code(1)
-    old_codes = "".join(table.get(u, old_side) for u in old_units)
-    new_codes = "".join(table.get(u, new_side) for u in new_units)
-
-    diffs: list[tuple[int, str]] = []
-    i = j = 0  # next unit in old_units / new_units
-    block_old: list[str] = []
-    block_new: list[str] = []
-
-    def flush() -> None:
-        if block_old or block_new:
-            diffs.extend(_search(dmp, "".join(block_old), "".join(block_new), deadline))
-            block_old.clear()
-            block_new.clear()
-
-    for op, text in _align_units(dmp, old_codes, new_codes, deadline):
-        count = len(text)
-        if op == EQUAL:
-            flush()
-            diffs.append((EQUAL, "".join(old_units[i : i + count])))
-            i += count
-            j += count
-        elif op == DELETE:
-            block_old.extend(old_units[i : i + count])
-            i += count
-        else:
-            block_new.extend(new_units[j : j + count])
-            j += count
-    flush()
-    dmp.diff_cleanupMerge(diffs)  # as diff_main leaves its own result
-    return diffs
-
-
 # ---------------------------------------------------------------------------
 # Paragraphs and sentences first, on the texts themselves
 
-#: White space that ends a paragraph unit: a white-space run holding a line break
-#: (the characters ``_kind`` takes for a break), the whole run included.
-_BREAKS = r"\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-#: Sentence ends: a white-space run after one of these ends a unit.
-_SENTENCE_ENDS = r".!?\u2026\u3002"
 #: Unchanged units kept (tokenised) on each side of a changed run, so the
 #: semantic clean-up sees the neighbourhood of each change.
 _CONTEXT = 1
-
-
-@cache
-def _unit_end_re() -> re.Pattern[str]:
-    """Where a unit ends: after a white-space run that holds a line break (a
-    paragraph, as ``_kind`` sees breaks) or that follows . ! ? … or 。 (a
-    sentence); the whole white-space run stays with the unit it ends.
-
-    That is ``[breaks]\\s*|[.!?…。]\\s+``, written to start with one character
-    class (the lookbehind tells which of the two it was) so that the regex
-    engine can skip to candidates at C speed: about 4 times faster.
-    """
-    return re.compile(rf"[{_BREAKS}{_SENTENCE_ENDS}](?:(?<=[{_BREAKS}])\s*|\s+)")
-
-
-@cache
-def _word_token_re() -> re.Pattern[str]:
-    """A word token, as :func:`tokenize` cuts it."""
-    return re.compile(rf"{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*")
 
 
 def _count_words(text: str) -> int:
@@ -695,31 +617,30 @@ def _count_words(text: str) -> int:
     (``_textdiff_count``)."""
     from cspo_archive.compare._textdiff_count import count_words
 
-    return count_words(text, _WORD_CHAR, _PUNCTUATION_WIDE)
+    return count_words(text)
 
 
-#: The characters of ``_BREAKS`` and ``_SENTENCE_ENDS`` themselves.
+#: Characters that end a paragraph unit, with any white space after them: a
+#: white-space run holding a line break (the characters ``_kind`` takes for a
+#: break), the whole run included.
 _BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: Sentence ends: a white-space run after one of these ends a unit.
 _SENTENCE_END_CHARS = ".!?\u2026\u3002"
-
-
-@cache
-def _unit_end_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """``_unit_end_re`` as one pattern per character that can end a unit: the
-    character and the white space after it.
-
-    A pattern that starts with a literal character lets the regex engine skip
-    to the next occurrence about 6 times faster than a character class does, and
-    a match only ever takes white space after its first character, so the ends
-    of all these patterns' matches are exactly the ends of ``_unit_end_re``'s.
-    """
-    breaks = [(char, re.compile(re.escape(char) + r"\s*")) for char in _BREAK_CHARS]
-    ends = [(char, re.compile(re.escape(char) + r"\s+")) for char in _SENTENCE_END_CHARS]
-    return (*breaks, *ends)
+#: Where a unit ends, as one pattern per character that can end a unit: the
+#: character and the white space after it (``[breaks]\s*|[.!?…。]\s+`` in all;
+#: the whole white-space run stays with the unit it ends). A pattern that
+#: starts with a literal character lets the regex engine skip to the next
+#: occurrence about 6 times faster than a character class does, and a match
+#: only ever takes white space after its first character, so the ends of all
+#: these patterns' matches are exactly the ends of the one pattern's.
+_UNIT_ENDS = (
+    *((char, LazyPattern(re.escape(char) + r"\s*")) for char in _BREAK_CHARS),
+    *((char, LazyPattern(re.escape(char) + r"\s+")) for char in _SENTENCE_END_CHARS),
+)
 
 
 def _text_units(text: str) -> list[str]:
-    """*text* cut into sentence and paragraph units (see ``_unit_end_re``).
+    """*text* cut into sentence and paragraph units (see ``_UNIT_ENDS``).
 
     The units concatenate back to *text*, and every cut falls between two
     tokens (after a whole white-space run).
@@ -727,7 +648,7 @@ def _text_units(text: str) -> list[str]:
     ascii_only = text.isascii()
     ends: list[int] = []
     found = 0  # characters with matches
-    for char, pattern in _unit_end_res():
+    for char, pattern in _UNIT_ENDS:
         if (ascii_only and not char.isascii()) or char not in text:
             continue
         before = len(ends)
@@ -921,7 +842,7 @@ def _single_edit_ops(edit: SingleEdit) -> tuple[list[tuple[int, str]], dict[int,
     """
     from cspo_archive.compare._textdiff_window import head_tokens, tail_tokens
 
-    word_start = _word_start_re().match
+    word_start = _WORD_START().match
     if len(edit.removed) == 1 and len(edit.added) == 1:
         removed, added = edit.removed[0], edit.added[0]
         ops = [
@@ -1027,11 +948,6 @@ def word_diff(old: str, new: str, *, budget_seconds: float | None = None) -> Wor
     result says ``exact=False`` (only if it actually stopped); it still rebuilds
     both texts exactly.
     """
-    return _word_diff(old, new, budget_seconds=budget_seconds, paragraphs=True)
-
-
-def _word_diff(old: str, new: str, *, budget_seconds: float | None, paragraphs: bool) -> WordDiff:
-    """:func:`word_diff`, with the paragraph-first step optional (tests compare both)."""
     budget = _check_budget(budget_seconds)
     texts: tuple[tuple[str, object], ...] = (("old", old), ("new", new))
     for name, value in texts:
@@ -1039,15 +955,15 @@ def _word_diff(old: str, new: str, *, budget_seconds: float | None, paragraphs: 
             msg = f"'{name}' must be str (got {value!r} that is a {type(value).__name__})"
             raise TypeError(msg)
     deadline = None if budget is None else _Deadline(budget)
-    if paragraphs:
-        result = _diff_by_units(old, new, deadline)
-        if result is not None:
-            return result
-    return _diff_tokens(old, new, deadline, paragraphs=paragraphs)
+    result = _diff_by_units(old, new, deadline)
+    if result is not None:
+        return result
+    return _diff_tokens(old, new, deadline)
 
 
-def _diff_tokens(old: str, new: str, deadline: _Deadline | None, *, paragraphs: bool) -> WordDiff:
-    """Tokenise both whole texts and diff them (paragraph step on token codes if asked)."""
+def _diff_tokens(old: str, new: str, deadline: _Deadline | None) -> WordDiff:
+    """Tokenise both whole texts and diff them in one search (when the units give
+    nothing to anchor on)."""
     old_tokens = tokenize(old)
     new_tokens = tokenize(new)
     try:
@@ -1055,10 +971,7 @@ def _diff_tokens(old: str, new: str, deadline: _Deadline | None, *, paragraphs: 
     except _TooManyTokensError:
         return _replaced(old, new, old_tokens, new_tokens)
     dmp = _new_dmp(codes.kinds)
-    if paragraphs:
-        diffs = _search_by_paragraph(dmp, codes.old, codes.new, codes.kinds, deadline)
-    else:
-        diffs = _search(dmp, codes.old, codes.new, deadline)
+    diffs = _search(dmp, codes.old, codes.new, deadline)
     dmp.diff_cleanupSemantic(diffs)
     diffs = _normalize(diffs)
     exact = deadline is None or not deadline.expired
@@ -1108,7 +1021,7 @@ def _decode_ops(
 
 def _replaced(old: str, new: str, old_tokens: Sequence[str], new_tokens: Sequence[str]) -> WordDiff:
     """The whole of *old* replaced by *new*: the fallback when tokens cannot be coded."""
-    word_start = _word_start_re().match
+    word_start = _WORD_START().match
     removed = sum(1 for t in old_tokens if word_start(t))
     added = sum(1 for t in new_tokens if word_start(t))
     ops = tuple((op, text) for op, text in ((DELETE, old), (INSERT, new)) if text)
