@@ -1,8 +1,8 @@
 """Ingest: the time to read a capture of each kind, and the main command before and after.
 
 1. **Reading captures.** Every input goes through the public
-   :func:`cspo_archive.ingest.ingest` (a WARC file through
-   :func:`~cspo_archive.ingest.ingest_warc`, and through the reader alone,
+   :func:`cspo_archive.ingestion.ingest` (a WARC file through
+   :func:`~cspo_archive.ingestion.ingest_warc`, and through the reader alone,
    ``read_warc``): the two seed captures in ``../shared/seeds/`` and generated
    plain text; the HTML test pages in ``tests/data/pages/`` as they are and
    grown to about 50, 150 and 500 KB (body paragraphs and furniture blocks
@@ -14,7 +14,7 @@
    every library imported; the first call in a fresh process (which imports
    the reader's library: lxml, trafilatura, pypdf, warcio, and compiles the
    furniture rules) is timed apart, in new interpreters (three per input,
-   taking turns), after ``import cspo_archive.ingest``.
+   taking turns), after ``import cspo_archive.ingestion``.
 2. **The main command before and after.** ``cspo-archive compare`` (Markdown
    of the bundled archive) with the code of the start of this round (a
    temporary ``git worktree`` of ``a7ea45f``, whose bundled archive is its own
@@ -52,8 +52,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from benchmarks._table import table
-from cspo_archive.ingest import ingest, ingest_warc
-from cspo_archive.ingest._warc import read_warc
+from cspo_archive.ingestion import ingest, ingest_warc
+from cspo_archive.ingestion._warc import read_warc
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -306,16 +306,16 @@ from pathlib import Path
 data = Path(sys.argv[1]).read_bytes()
 call, name = sys.argv[2], sys.argv[3]
 start = time.perf_counter()
-import cspo_archive.ingest
+import cspo_archive.ingestion
 imported = time.perf_counter()
 def once():
     if call == "read_warc":
-        from cspo_archive.ingest._warc import read_warc
+        from cspo_archive.ingestion._warc import read_warc
         read_warc(data, name)
     elif call == "ingest_warc":
-        cspo_archive.ingest.ingest_warc(data, name=name)
+        cspo_archive.ingestion.ingest_warc(data, name=name)
     else:
-        cspo_archive.ingest.ingest(data, name=name)
+        cspo_archive.ingestion.ingest(data, name=name)
 once()
 first = time.perf_counter()
 once()
@@ -337,7 +337,7 @@ def _environment(pythonpath: str | None = None) -> dict[str, str]:
 
 def time_first_calls(found: list[Case]) -> list[float]:
     """Each case's first call in a fresh interpreter (median of :data:`FRESH_ROUNDS`, the
-    inputs taking turns); return the times of ``import cspo_archive.ingest`` in them."""
+    inputs taking turns); return the times of ``import cspo_archive.ingestion`` in them."""
     env = _environment()
     imports: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as folder:
@@ -510,7 +510,7 @@ def main() -> None:
         f"reading captures: in this process, median of {ROUNDS} rounds (each a batch of "
         f"calls lasting >= {BATCH_SECONDS * 1000:.0f} ms), inputs taking turns; a page is one "
         f"capture (the WARC file holds 2); first call: median of {FRESH_ROUNDS} new "
-        "interpreters per input, taking turns, timed after `import cspo_archive.ingest` (median "
+        "interpreters per input, taking turns, timed after `import cspo_archive.ingestion` (median "
         f"{statistics.median(imports) * 1000:.0f} ms, not included)"
     )
     print(table(ingest_rows(found)))
@@ -526,7 +526,7 @@ def main() -> None:
     checks = (
         ("cspo-archive compare (now)", ["-m", "cspo_archive", "compare"]),
         ("import cspo_archive.cli", ["-c", "import cspo_archive.cli"]),
-        ("import cspo_archive.ingest", ["-c", "import cspo_archive.ingest"]),
+        ("import cspo_archive.ingestion", ["-c", "import cspo_archive.ingestion"]),
     )
     print(
         table(

@@ -21,8 +21,8 @@ from pathlib import Path
 from _textdiff_oracles import flat_word_diff, paragraph_word_diff, reference_dmp
 from benchmarks._table import table
 from cspo_archive import Archive
-from cspo_archive.compare import textdiff
-from cspo_archive.compare.textdiff import WordDiff, tokenize, word_diff
+from cspo_archive.analysis import textdiff
+from cspo_archive.analysis.textdiff import WordDiff, tokenize, word_diff
 
 SEED = 20251217
 SIZES = (1_000, 10_000, 100_000, 200_000)

@@ -1,4 +1,4 @@
-"""Oracles for the word diff (``cspo_archive.compare.textdiff``): code the product
+"""Oracles for the word diff (``cspo_archive.analysis.textdiff``): code the product
 does not run, kept for the tests to compare the product's results with.
 
 * :func:`reference_dmp`: the word diff's ``diff_match_patch`` with
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cspo_archive.compare import textdiff
-from cspo_archive.compare.textdiff import DELETE, EQUAL, WordDiff, tokenize
+from cspo_archive.analysis import textdiff
+from cspo_archive.analysis.textdiff import DELETE, EQUAL, WordDiff, tokenize
 
 #: The product's own (taken now: a test may put :func:`reference_dmp` in its place).
 _product_dmp = textdiff._new_dmp

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.bench_textdiff import git_style_changed, minimal_changed_git_words
-from cspo_archive.compare.textdiff import word_diff
+from cspo_archive.analysis.textdiff import word_diff
 
 #: Few distinct words and separators, so texts share a lot and alignments are ambiguous.
 _texts = st.lists(

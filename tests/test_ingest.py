@@ -1,4 +1,4 @@
-"""Tests of :mod:`cspo_archive.ingest`: decoding, furniture, rejoining, splitting, spans."""
+"""Tests of :mod:`cspo_archive.ingestion`: decoding, furniture, rejoining, splitting, spans."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from cspo_archive.exceptions import (
     InvalidMetadataError,
     UndecodableContentError,
 )
-from cspo_archive.ingest import Capture, Decoded, Furniture, Publication, decode, ingest
+from cspo_archive.ingestion import Capture, Decoded, Furniture, Publication, decode, ingest
 from cspo_archive.model import DateSource, DocumentType, Provenance, PublishedDate
 
 SEED_000 = "000_68c75944c148801d.txt"

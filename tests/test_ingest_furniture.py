@@ -18,9 +18,9 @@ import pytest
 
 from conftest import python_output
 from cspo_archive.exceptions import ArchiveFormatError
-from cspo_archive.ingest import Capture, ingest
-from cspo_archive.ingest._furniture import _rules, load_rules
-from cspo_archive.ingest._records import Furniture
+from cspo_archive.ingestion import Capture, ingest
+from cspo_archive.ingestion._furniture import _rules, load_rules
+from cspo_archive.ingestion._records import Furniture
 from cspo_archive.model import DateSource, DocumentType
 from cspo_archive.profiles import FOLDER
 
@@ -581,9 +581,9 @@ def test_every_entry_of_the_data_file_compiles() -> None:
 
 
 def test_import_reads_no_rules() -> None:
-    """Importing cspo_archive.ingest reads and compiles nothing; the first ingest does."""
+    """Importing cspo_archive.ingestion reads and compiles nothing; the first ingest does."""
     code = (
-        "import cspo_archive.ingest as m; from cspo_archive.ingest import _furniture as f; "
+        "import cspo_archive.ingestion as m; from cspo_archive.ingestion import _furniture as f; "
         "before = f._rules.cache_info().currsize; m.ingest(b'Title\\n\\nText here.\\n'); "
         "print(before, f._rules.cache_info().currsize)"
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest import ingest, kind_of
-from cspo_archive.ingest._html import fragment_paragraphs
+from cspo_archive.ingestion import ingest, kind_of
+from cspo_archive.ingestion._html import fragment_paragraphs
 from cspo_archive.model import DateSource, DocumentType
 
 PAGES = Path(__file__).parent / "data" / "pages"

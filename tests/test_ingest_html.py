@@ -19,8 +19,8 @@ from pytest_regressions.data_regression import DataRegressionFixture
 
 from conftest import python_output
 from cspo_archive.exceptions import ArchiveFormatError, IngestError, UndecodableContentError
-from cspo_archive.ingest._html import _compile_sites, _quiet, _sites, read_html
-from cspo_archive.ingest._source import Extraction
+from cspo_archive.ingestion._html import _compile_sites, _quiet, _sites, read_html
+from cspo_archive.ingestion._source import Extraction
 from cspo_archive.profiles import FOLDER
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -731,7 +731,7 @@ def test_lazy_imports() -> None:
     """Importing the ingest package loads neither lxml nor trafilatura, and the site rules
     are read on first use, not on import."""
     code = (
-        "import sys, cspo_archive.ingest, cspo_archive.ingest._html as h\n"
+        "import sys, cspo_archive.ingestion, cspo_archive.ingestion._html as h\n"
         "print(sorted(m for m in ('lxml', 'trafilatura') if m in sys.modules),"
         " h._sites.cache_info().currsize)"
     )

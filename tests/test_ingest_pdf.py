@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from conftest import python_output
 from cspo_archive.exceptions import IngestError, UndecodableContentError
-from cspo_archive.ingest import _pdf
-from cspo_archive.ingest._pdf import pdf_pages_of, read_pdf
-from cspo_archive.ingest._source import Extraction, Stated
+from cspo_archive.ingestion import _pdf
+from cspo_archive.ingestion._pdf import pdf_pages_of, read_pdf
+from cspo_archive.ingestion._source import Extraction, Stated
 from pdf_fixtures import make_pdf, make_pdf_without_text
 
 # An invented statement (no real document is copied): a title heading, two
@@ -493,7 +493,7 @@ def test_pypdf_internal_errors_become_ingest_errors(monkeypatch: pytest.MonkeyPa
 
 def test_importing_the_reader_does_not_import_pypdf() -> None:
     """pypdf is imported when a PDF is read, not when the module is imported."""
-    code = "import sys, cspo_archive.ingest._pdf; print('pypdf' in sys.modules)"
+    code = "import sys, cspo_archive.ingestion._pdf; print('pypdf' in sys.modules)"
     expected = "False\n"
     assert expected == python_output(code)
 

@@ -23,7 +23,7 @@ from conftest import python_output
 from cspo_archive import Archive
 from cspo_archive.cli import main
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest import ingest, ingest_warc
+from cspo_archive.ingestion import ingest, ingest_warc
 from cspo_archive.model import DateSource, DocumentType
 from pdf_fixtures import make_pdf, make_pdf_without_text
 from test_ingest_pdf import EXPECTED as PDF_PARAGRAPHS

@@ -1,4 +1,4 @@
-"""Fetching URLs (cspo_archive.ingest._url) from a real HTTP server on 127.0.0.1.
+"""Fetching URLs (cspo_archive.ingestion._url) from a real HTTP server on 127.0.0.1.
 
 The server runs in a thread for each test, on a free port; no test reaches a
 real site. Its pages are invented (a fictional forum's meeting).
@@ -22,7 +22,7 @@ import pytest
 import urllib3
 
 from cspo_archive.exceptions import IngestError, InvalidMetadataError
-from cspo_archive.ingest._url import default_user_agent, fetch
+from cspo_archive.ingestion._url import default_user_agent, fetch
 from cspo_archive.model import MAX_REDIRECTS, Fetch
 
 PAGE = (

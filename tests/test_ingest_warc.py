@@ -1,4 +1,4 @@
-"""Reading WARC files (cspo_archive.ingest._warc): fields, digests, damage, refusals.
+"""Reading WARC files (cspo_archive.ingestion._warc): fields, digests, damage, refusals.
 
 The WARC files are written here with warcio's own writer; the pages in them
 are invented (a fictional forum's meeting), never real text.
@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cspo_archive.exceptions import CspoArchiveError, IngestError, InvalidMetadataError
-from cspo_archive.ingest._warc import WarcResponse, read_warc
+from cspo_archive.ingestion._warc import WarcResponse, read_warc
 
 HTML_URI = "https://news.example.org/orbit-forum/meeting"
 TEXT_URI = "http://news.example.org/orbit-forum/meeting.txt"

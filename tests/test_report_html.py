@@ -13,8 +13,8 @@ from pytest_regressions.file_regression import FileRegressionFixture
 
 from conftest import build_snapshot
 from cspo_archive import Archive, Snapshot, compare, timeline
-from cspo_archive.compare import Comparison, Timeline
-from cspo_archive.compare.textdiff import word_diff
+from cspo_archive.analysis import Comparison, Timeline
+from cspo_archive.analysis.textdiff import word_diff
 from cspo_archive.report import render
 from cspo_archive.report.html import inline_diff, safe_url, side_by_side
 

@@ -30,9 +30,9 @@ from cspo_archive import (
     compare,
     timeline,
 )
-from cspo_archive.compare._compare import _METADATA_FIELDS
-from cspo_archive.compare.membership import MentionRole
-from cspo_archive.compare.principles import GROUPS, STATUSES
+from cspo_archive.analysis._compare import _METADATA_FIELDS
+from cspo_archive.analysis.membership import MentionRole
+from cspo_archive.analysis.principles import GROUPS, STATUSES
 from cspo_archive.report import UnknownFormatError
 from cspo_archive.report import render as render_any
 from cspo_archive.report._summary import comparison_summary, timeline_summary

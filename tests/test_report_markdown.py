@@ -12,7 +12,7 @@ from pytest_regressions.file_regression import FileRegressionFixture
 
 from conftest import build_snapshot
 from cspo_archive import Archive, Snapshot, compare, timeline
-from cspo_archive.compare import Comparison
+from cspo_archive.analysis import Comparison
 from cspo_archive.report import markdown, render
 
 HOSTILE = (

@@ -1,4 +1,4 @@
-"""The word-level diff (``cspo_archive.compare.textdiff``)."""
+"""The word-level diff (``cspo_archive.analysis.textdiff``)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from _textdiff_oracles import (
     search_by_paragraph,
 )
 from cspo_archive import Archive
-from cspo_archive.compare import _textdiff_search, textdiff
-from cspo_archive.compare.textdiff import Change, WordDiff, tokenize, word_diff
+from cspo_archive.analysis import _textdiff_search, textdiff
+from cspo_archive.analysis.textdiff import Change, WordDiff, tokenize, word_diff
 
 # ---------------------------------------------------------------------------
 # Strategies (all in one place)
@@ -539,7 +539,7 @@ def test_bundled_news_stories(stories: tuple[str, str], data_regression: Any) ->
 
 def test_import_does_not_load_diff_match_patch() -> None:
     """diff_match_patch is imported on first use, not when the module is imported."""
-    code = "import sys, cspo_archive.compare.textdiff; sys.exit('diff_match_patch' in sys.modules)"
+    code = "import sys, cspo_archive.analysis.textdiff; sys.exit('diff_match_patch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
     assert result.returncode == 0, result.stderr
 
@@ -755,7 +755,7 @@ def test_white_space_test_of_the_windows_matches_the_tokenizer() -> None:
 
 def _unwindowed(part: Any, tokenize_: Any, edit: Any = None) -> Any:
     """A window that cuts nothing: the whole region tokenised (*edit* unused)."""
-    from cspo_archive.compare import _textdiff_window
+    from cspo_archive.analysis import _textdiff_window
 
     pieces = [(tokenize_(a), None if b is None else tokenize_(b)) for a, b in part]
     return _textdiff_window.Window("", pieces, "", cut_left=False, cut_right=False)
@@ -806,7 +806,7 @@ def test_windows_give_the_diff_of_whole_regions(pair: tuple[str, str], span: int
     """Cutting a region's unchanged ends to what the clean-up can see gives the same
     diff as tokenising the whole region (small windows forced, so the cuts and the
     fall-back for slides through a whole window are exercised)."""
-    from cspo_archive.compare import _textdiff_window
+    from cspo_archive.analysis import _textdiff_window
 
     old, new = pair
     with pytest.MonkeyPatch.context() as patch:
@@ -823,7 +823,7 @@ def test_windows_give_the_diff_of_whole_regions(pair: tuple[str, str], span: int
 @given(st.text(st.sampled_from(TRICKY), max_size=60), st.integers(0, 60))
 def test_window_cuts_are_token_boundaries(text: str, pos: int) -> None:
     """Every cut a window makes falls between two tokens, found from the text on one side."""
-    from cspo_archive.compare import _textdiff_window
+    from cspo_archive.analysis import _textdiff_window
 
     boundaries = set(accumulate(len(t) for t in tokenize(text))) | {0}
     if pos < len(text):
@@ -904,7 +904,7 @@ def test_single_edit_shortcut_is_the_diff_of_the_region(
     tokens removed or added only, the shortcut (when it answers) gives the ops and
     word counts of diffing the whole region (small windows forced, so slides through
     a whole window are exercised)."""
-    from cspo_archive.compare import _textdiff_window
+    from cspo_archive.analysis import _textdiff_window
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_textdiff_window, "_span", lambda need: span * need)
@@ -953,7 +953,7 @@ def test_text_units_cut_where_the_unit_pattern_ends(text: str) -> None:
 @given(one_piece_region())
 def test_window_reuses_the_single_edit_middle(part: list[tuple[str, str | None]]) -> None:
     """A window given the region's single edit cuts exactly as one that finds it itself."""
-    from cspo_archive.compare import _textdiff_window
+    from cspo_archive.analysis import _textdiff_window
 
     edit = _textdiff_window.single_edit(part, tokenize)
     assert edit is not None

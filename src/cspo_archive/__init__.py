@@ -9,7 +9,7 @@ Everything public is importable from here::
         print(snapshot.ref, snapshot.metadata.title)
 
 Names are resolved on first use, so ``import cspo_archive`` stays fast; the
-modules behind them are private or topical (``model``, ``archive``, ``ingest``,
+modules behind them are private or topical (``model``, ``archive``, ``ingestion``, ``analysis``,
 ``exceptions``).
 """
 
@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cspo_archive._text import canonicalize, make_id, slugify
+    from cspo_archive.analysis._compare import Comparison, Timeline, compare, timeline
     from cspo_archive.archive import Archive, Problem, Verification
     from cspo_archive.build import make_snapshot
-    from cspo_archive.compare._compare import Comparison, Timeline, compare, timeline
     from cspo_archive.exceptions import (
         AmbiguousIdError,
         ArchiveFormatError,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         UndecodableContentError,
         UnknownCountryError,
     )
-    from cspo_archive.ingest import (
+    from cspo_archive.ingestion import (
         Capture,
         Decoded,
         Furniture,
@@ -130,22 +130,22 @@ _LOCATIONS = {
     "Archive": "archive",
     "Problem": "archive",
     "Verification": "archive",
-    "Capture": "ingest",
-    "Comparison": "compare._compare",
-    "Timeline": "compare._compare",
-    "compare": "compare._compare",
-    "timeline": "compare._compare",
-    "Decoded": "ingest",
-    "Furniture": "ingest",
-    "Publication": "ingest",
-    "PageFacts": "ingest",
-    "Stated": "ingest",
-    "ingest_url": "ingest",
-    "ingest_warc": "ingest",
+    "Capture": "ingestion",
+    "Comparison": "analysis._compare",
+    "Timeline": "analysis._compare",
+    "compare": "analysis._compare",
+    "timeline": "analysis._compare",
+    "Decoded": "ingestion",
+    "Furniture": "ingestion",
+    "Publication": "ingestion",
+    "PageFacts": "ingestion",
+    "Stated": "ingestion",
+    "ingest_url": "ingestion",
+    "ingest_warc": "ingestion",
     "make_snapshot": "build",
     "Fetch": "model",
-    "decode": "ingest",
-    "ingest": "ingest",
+    "decode": "ingestion",
+    "ingest": "ingestion",
     "DateSource": "model",
     "DocumentType": "model",
     "Metadata": "model",

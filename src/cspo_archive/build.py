@@ -30,7 +30,7 @@ from cspo_archive.exceptions import (
     IngestError,
     InvalidMetadataError,
 )
-from cspo_archive.ingest import Capture, Publication, ingest
+from cspo_archive.ingestion import Capture, Publication, ingest
 from cspo_archive.model import (
     DateSource,
     DocumentType,

@@ -20,7 +20,7 @@ from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
     from cspo_archive.archive import Archive
-    from cspo_archive.ingest import Capture, Publication
+    from cspo_archive.ingestion import Capture, Publication
     from cspo_archive.model import PublishedDate, Snapshot
 
 PROG = "cspo-archive"
@@ -431,7 +431,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
 def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes]]:
     """The captures named on the command line, each with its bytes."""
-    from cspo_archive.ingest import ingest, ingest_url, ingest_warc, kind_of
+    from cspo_archive.ingestion import ingest, ingest_url, ingest_warc, kind_of
 
     source: str = args.file
     if source.lower().startswith(("http://", "https://")):
@@ -608,7 +608,7 @@ def default_pair(snapshots: Sequence[Snapshot]) -> tuple[Snapshot, Snapshot]:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from cspo_archive.compare import compare
+    from cspo_archive.analysis import compare
     from cspo_archive.report import render
 
     archive = _open_archive(args.archive)
@@ -626,7 +626,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_timeline(args: argparse.Namespace) -> int:
-    from cspo_archive.compare import timeline
+    from cspo_archive.analysis import timeline
     from cspo_archive.report import render
 
     archive = _open_archive(args.archive)

@@ -28,10 +28,10 @@ from markdown_it import MarkdownIt
 
 from conftest import build_snapshot
 from cspo_archive import Archive, CspoArchiveError, Snapshot, canonicalize, compare, timeline
+from cspo_archive.analysis import Comparison, Timeline
 from cspo_archive.build import make_snapshot
-from cspo_archive.compare import Comparison, Timeline
 from cspo_archive.exceptions import IngestError, UndecodableContentError
-from cspo_archive.ingest import ingest, ingest_warc
+from cspo_archive.ingestion import ingest, ingest_warc
 from cspo_archive.model import DateSource, DocumentType, PublishedDate
 from cspo_archive.report import render
 from cspo_archive.report.json import schema
@@ -209,7 +209,7 @@ from datetime import date
 from pathlib import Path
 from cspo_archive import Archive, DateSource, PublishedDate
 from cspo_archive.build import make_snapshot
-from cspo_archive.ingest import ingest, ingest_warc
+from cspo_archive.ingestion import ingest, ingest_warc
 para = (
     "The CSpO partners will uphold international law and share information about "
     "space \\u2013 caf\\u00e9.\\n\\n"
@@ -261,7 +261,7 @@ def test_50_mb_capture_has_bounded_memory(tmp_path: Path) -> None:
 _SHAPES = """
 import sys, time
 from cspo_archive.exceptions import CspoArchiveError
-from cspo_archive.ingest import ingest, ingest_warc
+from cspo_archive.ingestion import ingest, ingest_warc
 shapes = {
     # 50 MB of line breaks: one blank run, not 50 million line records.
     "line breaks": b"Title\\n\\nA sentence.\\n" + b"\\n" * 50_000_000,

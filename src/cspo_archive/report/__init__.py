@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
-    from cspo_archive.compare import Comparison, Timeline
+    from cspo_archive.analysis import Comparison, Timeline
 
 __all__ = ["FORMATS", "UnknownFormatError", "render"]
 

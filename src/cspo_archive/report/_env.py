@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from cspo_archive.compare.membership import country_name
+from cspo_archive.analysis.membership import country_name
 from cspo_archive.report._format import join_names, percent, rate, signed
 
 __all__ = ["environment"]

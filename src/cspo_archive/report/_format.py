@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cspo_archive.compare.membership import country_name
+from cspo_archive.analysis.membership import country_name
 
 __all__ = ["join_names", "percent", "rate", "signed"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cspo_archive.compare import Comparison, Timeline
-from cspo_archive.compare.membership import Membership
+from cspo_archive.analysis import Comparison, Timeline
+from cspo_archive.analysis.membership import Membership
 from cspo_archive.report._format import join_names, percent, rate
 
 __all__ = ["comparison_summary", "membership_sentence", "timeline_summary"]

@@ -26,8 +26,8 @@ import jinja2
 from attrs import frozen
 from markupsafe import Markup, escape
 
-from cspo_archive.compare import Comparison, Sentence, Timeline
-from cspo_archive.compare.textdiff import WordDiff
+from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis.textdiff import WordDiff
 from cspo_archive.model import SnapshotRef
 from cspo_archive.report._env import environment
 from cspo_archive.report._summary import (

@@ -31,7 +31,7 @@ import json
 from typing import Any
 
 from cspo_archive._serialize import unstructure
-from cspo_archive.compare import Comparison, Timeline
+from cspo_archive.analysis import Comparison, Timeline
 from cspo_archive.report import UnknownFormatError
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 

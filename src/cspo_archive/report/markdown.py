@@ -17,9 +17,9 @@ import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from cspo_archive.compare import Comparison, Sentence, Timeline
-from cspo_archive.compare.membership import MentionRole, country_name
-from cspo_archive.compare.principles import PrincipleChange
+from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis.membership import MentionRole, country_name
+from cspo_archive.analysis.principles import PrincipleChange
 from cspo_archive.model import SnapshotRef
 from cspo_archive.report._format import join_names, percent, rate, signed
 from cspo_archive.report._summary import comparison_summary, timeline_summary

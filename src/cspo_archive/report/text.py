@@ -14,8 +14,8 @@ import re
 import textwrap
 from collections.abc import Sequence
 
-from cspo_archive.compare import Comparison, Sentence, Timeline
-from cspo_archive.compare.membership import country_name
+from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis.membership import country_name
 from cspo_archive.report._format import join_names, percent, rate, signed
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 

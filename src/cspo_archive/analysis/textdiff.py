@@ -125,7 +125,7 @@ from attrs import frozen
 from cspo_archive._lazy_re import LazyPattern
 
 if TYPE_CHECKING:
-    from cspo_archive.compare._textdiff_window import SingleEdit
+    from cspo_archive.analysis._textdiff_window import SingleEdit
 
 __all__ = ["Change", "WordDiff", "tokenize", "word_diff"]
 
@@ -521,7 +521,7 @@ def _new_dmp(kinds: dict[str, int]) -> Any:
     """
     from diff_match_patch import diff_match_patch  # imported late: keeps imports fast
 
-    from cspo_archive.compare import _textdiff_cleanup, _textdiff_search
+    from cspo_archive.analysis import _textdiff_cleanup, _textdiff_search
 
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # never the silent 1-second default; also no half-match
@@ -615,7 +615,7 @@ _CONTEXT = 1
 def _count_words(text: str) -> int:
     """Word tokens in *text* (as :func:`tokenize` cuts it), without tokenising anything
     (``_textdiff_count``)."""
-    from cspo_archive.compare._textdiff_count import count_words
+    from cspo_archive.analysis._textdiff_count import count_words
 
     return count_words(text)
 
@@ -743,7 +743,7 @@ def _diff_by_units(old: str, new: str, deadline: _Deadline | None) -> WordDiff |
     aligned = _align_units(_new_dmp({}), old_codes, new_codes, deadline)
     parts = _regions(old_units, new_units, aligned)
 
-    from cspo_archive.compare._textdiff_window import single_edit, window
+    from cspo_archive.analysis._textdiff_window import single_edit, window
 
     # A region with one small edit is diffed on its own, without a search (see
     # ``_single_edit_ops``). The others: tokenise what their diffs can see, all
@@ -840,7 +840,7 @@ def _single_edit_ops(edit: SingleEdit) -> tuple[list[tuple[int, str]], dict[int,
       equalities (``need`` tokens, as ``_textdiff_window`` cuts them), and the
       region goes the general way when a slide empties a window that was cut.
     """
-    from cspo_archive.compare._textdiff_window import head_tokens, tail_tokens
+    from cspo_archive.analysis._textdiff_window import head_tokens, tail_tokens
 
     word_start = _WORD_START().match
     if len(edit.removed) == 1 and len(edit.added) == 1:

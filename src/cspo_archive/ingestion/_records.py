@@ -26,7 +26,7 @@ from cspo_archive._validators import (
     updated_dates,
 )
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest._source import PageFacts, pages_of
+from cspo_archive.ingestion._source import PageFacts, pages_of
 from cspo_archive.model import DocumentType, Fetch, Provenance, PublishedDate
 
 #: The version of ingest's own rules (lines, furniture, titles, splitting). It is

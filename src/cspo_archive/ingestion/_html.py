@@ -63,9 +63,9 @@ from attrs import frozen
 
 from cspo_archive._validators import URL_RE
 from cspo_archive.exceptions import ArchiveFormatError, IngestError, UndecodableContentError
-from cspo_archive.ingest._decode import _BOMS, _as_bytes, decode
-from cspo_archive.ingest._records import Decoded
-from cspo_archive.ingest._source import Extraction, PageFacts, Stated
+from cspo_archive.ingestion._decode import _BOMS, _as_bytes, decode
+from cspo_archive.ingestion._records import Decoded
+from cspo_archive.ingestion._source import Extraction, PageFacts, Stated
 
 __all__ = ["read_html"]
 
@@ -710,7 +710,7 @@ def _time_candidate(time: Any) -> tuple[str, str]:
     """(date, where) of a ``<time datetime>``: the date its text shows when it shows one
     (the publisher's day: ``datetime='2023-11-13T22:00:00Z'`` shown as "14 November
     2023" is the 14th), else its ``datetime``."""
-    from cspo_archive.ingest._dates import _DATE_RE, _parse_date
+    from cspo_archive.ingestion._dates import _DATE_RE, _parse_date
 
     value = time.get("datetime")
     shown = _one_line(time.text_content())
@@ -828,7 +828,7 @@ _TYPE_METAS: Final = ("dcterms.type", "dc.type", "govuk:format")
 def _document_type(meta: _Meta) -> Stated | None:
     """The document type the page's metadata names, read as a label is (the
     ``[labels]`` of ``profiles/ingest.toml``: "news release" is a press release)."""
-    from cspo_archive.ingest._furniture import _LABELS
+    from cspo_archive.ingestion._furniture import _LABELS
 
     for key in _TYPE_METAS:
         found = meta.get(key)
@@ -1200,12 +1200,12 @@ def read_html(
 
     The encoding is the one a byte-order mark names, else *encoding*, else the
     page's ``<meta charset>`` (or ``http-equiv`` Content-Type) in its first 4 KB,
-    else :func:`~cspo_archive.ingest.decode`'s (strict UTF-8, or detected); labels
+    else :func:`~cspo_archive.ingestion.decode`'s (strict UTF-8, or detected); labels
     are read as browsers read them (ISO-8859-1 is windows-1252). A ``<meta>``
     declaration the bytes do not fit is wrong, and they are read as undeclared; a
     wrong *encoding* is an error.
 
-    Returns an :class:`~cspo_archive.ingest._source.Extraction` whose text holds
+    Returns an :class:`~cspo_archive.ingestion._source.Extraction` whose text holds
     the page's title heading, then each paragraph, heading, list item and table
     row of the main content on its own line, separated by blank lines; and whose
     steps say how the bytes were decoded, where each fact was found, which site

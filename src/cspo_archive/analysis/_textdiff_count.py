@@ -32,7 +32,7 @@ from __future__ import annotations
 from functools import cache
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.compare.textdiff import _PUNCTUATION_WIDE, _WORD_START
+from cspo_archive.analysis.textdiff import _PUNCTUATION_WIDE, _WORD_START
 
 #: Joiners (between two word characters) outside ASCII; ASCII ones: ``' -``.
 WIDE_JOINERS = "\u2019\u2010\u2011"

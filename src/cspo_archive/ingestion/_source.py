@@ -96,7 +96,7 @@ class Extraction:
     replacement_characters: int = 0
     #: A byte-order mark was present and removed.
     bom: bool = False
-    #: The encoding was guessed (see :func:`~cspo_archive.ingest.decode`).
+    #: The encoding was guessed (see :func:`~cspo_archive.ingestion.decode`).
     detected_encoding: bool = False
 
 

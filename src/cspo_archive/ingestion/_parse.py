@@ -9,8 +9,8 @@ from typing import Literal
 import attrs
 from attrs import define
 
-from cspo_archive.ingest._dates import _DATE_RE, _DATELINE_RE, _parse_date, _Stated
-from cspo_archive.ingest._furniture import (
+from cspo_archive.ingestion._dates import _DATE_RE, _DATELINE_RE, _parse_date, _Stated
+from cspo_archive.ingestion._furniture import (
     _DATE_KEYWORD,
     _ENTRY_PREFIX,
     _LABELS,
@@ -19,7 +19,7 @@ from cspo_archive.ingest._furniture import (
     _Pattern,
     _rules,
 )
-from cspo_archive.ingest._lines import (
+from cspo_archive.ingestion._lines import (
     _LIST_MARKER,
     _SHORT,
     _ends_clause,
@@ -30,7 +30,7 @@ from cspo_archive.ingest._lines import (
     _quote,
     _split_lines,
 )
-from cspo_archive.ingest._records import Furniture
+from cspo_archive.ingestion._records import Furniture
 
 
 @define

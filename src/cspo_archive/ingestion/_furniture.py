@@ -22,7 +22,7 @@ from typing import Any, Final, Literal
 from attrs import frozen
 
 from cspo_archive.exceptions import ArchiveFormatError
-from cspo_archive.ingest._dates import _DATE
+from cspo_archive.ingestion._dates import _DATE
 from cspo_archive.model import DocumentType
 
 __all__ = ["load_rules"]

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from cspo_archive._text import canonicalize, sha256_digest
-from cspo_archive.ingest._dates import _Dates
-from cspo_archive.ingest._decode import decode
-from cspo_archive.ingest._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
-from cspo_archive.ingest._parse import _Block, _continues, _Parse
-from cspo_archive.ingest._records import INGEST_VERSION, Capture, Decoded, Furniture, Publication
-from cspo_archive.ingest._source import Extraction, PageFacts
-from cspo_archive.ingest._split import (
+from cspo_archive.ingestion._dates import _Dates
+from cspo_archive.ingestion._decode import decode
+from cspo_archive.ingestion._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
+from cspo_archive.ingestion._parse import _Block, _continues, _Parse
+from cspo_archive.ingestion._records import INGEST_VERSION, Capture, Decoded, Furniture, Publication
+from cspo_archive.ingestion._source import Extraction, PageFacts
+from cspo_archive.ingestion._split import (
     TitleHint,
     _choose_title,
     _datelines,

@@ -14,8 +14,8 @@ import json
 from typing import Any, Final
 
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest._html import fragment_paragraphs
-from cspo_archive.ingest._source import Extraction, PageFacts, Stated
+from cspo_archive.ingestion._html import fragment_paragraphs
+from cspo_archive.ingestion._source import Extraction, PageFacts, Stated
 from cspo_archive.model import DocumentType
 
 __all__ = ["read_govuk"]

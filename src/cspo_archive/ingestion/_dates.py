@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from attrs import frozen
 
-from cspo_archive.ingest._lines import _line_range, _quote
+from cspo_archive.ingestion._lines import _line_range, _quote
 from cspo_archive.model import DateSource, PublishedDate
 
 if TYPE_CHECKING:
-    from cspo_archive.ingest._parse import _Parse
+    from cspo_archive.ingestion._parse import _Parse
 
 # --- dates -----------------------------------------------------------------------
 

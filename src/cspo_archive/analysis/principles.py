@@ -8,7 +8,7 @@ process, on first use; each phrasing is compiled to a regular expression only
 when a text contains the words it needs (``_principles_engine`` says how).
 
 Each finding points back to its evidence: every :class:`PrincipleHit` holds the
-sentences (:class:`~cspo_archive.compare._sentences.Sentence`, with offsets)
+sentences (:class:`~cspo_archive.analysis._sentences.Sentence`, with offsets)
 that state the principle and the phrase matched in each. A sentence that makes
 a commitment ("remain committed", "will not stand by") but states no principle
 of the taxonomy is kept as an unclassified :class:`Commitment`, so a principle
@@ -24,10 +24,10 @@ from typing import Any
 
 from attrs import frozen
 
-from cspo_archive.compare import _principles_engine as engine
-from cspo_archive.compare._principles_engine import GROUPS as GROUPS
-from cspo_archive.compare._principles_engine import Principle
-from cspo_archive.compare._sentences import Sentence, split_sentences
+from cspo_archive.analysis import _principles_engine as engine
+from cspo_archive.analysis._principles_engine import GROUPS as GROUPS
+from cspo_archive.analysis._principles_engine import Principle
+from cspo_archive.analysis._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import ArchiveFormatError
 
 __all__ = [
@@ -171,7 +171,7 @@ def _taxonomy(profile: Mapping[str, Any] | None) -> engine.Taxonomy:
 
         profile, source = load_profile(), _DEFAULT_SOURCE
     else:
-        source = "<profile given to cspo_archive.compare.principles>"
+        source = "<profile given to cspo_archive.analysis.principles>"
     table = profile.get("principles")
     if not isinstance(table, Mapping):
         msg = "the profile has no [principles] table; add one (see profiles/cspo.principles.toml)"

@@ -8,9 +8,9 @@ from typing import Final
 from attrs import frozen
 
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest._dates import _DATE, _MONTH
-from cspo_archive.ingest._furniture import _LABELS, _ci
-from cspo_archive.ingest._lines import (
+from cspo_archive.ingestion._dates import _DATE, _MONTH
+from cspo_archive.ingestion._furniture import _LABELS, _ci
+from cspo_archive.ingestion._lines import (
     _ends_clause,
     _heading_text,
     _is_heading,
@@ -19,8 +19,8 @@ from cspo_archive.ingest._lines import (
     _line_range,
     _quote,
 )
-from cspo_archive.ingest._parse import _Block, _Parse, _Pub
-from cspo_archive.ingest._records import Furniture
+from cspo_archive.ingestion._parse import _Block, _Parse, _Pub
+from cspo_archive.ingestion._records import Furniture
 from cspo_archive.model import DocumentType
 
 #: Words by which a heading names a publication type, most specific first.

@@ -63,7 +63,7 @@ Cost
     Importing the module compiles nothing: the regular expressions are compiled
     together on first use (:func:`_rx`) and a profile once (cached). The lists of
     ranks, titles, places and documents are found by
-    :class:`~cspo_archive.compare._language_phrases.PhraseMatcher` (the same
+    :class:`~cspo_archive.analysis._language_phrases.PhraseMatcher` (the same
     matches as one regular-expression alternation, without compiling it); each
     text is tokenised once, and the lexicons are matched only at the words that
     can start one of their entries.
@@ -84,8 +84,8 @@ from typing import Any
 
 from attrs import frozen
 
-from cspo_archive.compare._language_phrases import PhraseMatcher, separator_re
-from cspo_archive.compare._sentences import Sentence, split_sentences
+from cspo_archive.analysis._language_phrases import PhraseMatcher, separator_re
+from cspo_archive.analysis._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import ArchiveFormatError
 
 __all__ = [

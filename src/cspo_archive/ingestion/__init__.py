@@ -1,4 +1,7 @@
-"""Ingest: turn a capture (the bytes of a page as received) into publications.
+"""Ingestion: turn a capture (the bytes of a page as received) into publications.
+
+The package is named apart from its main function, :func:`ingest` (``cspo_archive.ingest``
+before 0.2 was both).
 
 A *capture* is what was saved from a publisher: a web page (HTML), a PDF, a
 GOV.UK Content API document, a text capture of a page, or a response record
@@ -14,7 +17,7 @@ every step that made it. The data flow is in the module names:
     decoded by ``_decode``), ``_html`` (site rules from ``profiles/sites.toml``,
     else trafilatura), ``_pdf`` (pypdf), ``_govuk`` (the Content API's fields);
     ``_warc`` and ``_url`` give captures to read. Each reader returns an
-    :class:`~cspo_archive.ingest._source.Extraction`: text, media type,
+    :class:`~cspo_archive.ingestion._source.Extraction`: text, media type,
     extractor and version, and the page's own facts.
 ``_pipeline``
     reads that text as publications, through ``_lines``, ``_furniture``,
@@ -64,10 +67,10 @@ never particular pages.
 
 from __future__ import annotations
 
-from cspo_archive.ingest._capture import ingest, ingest_url, ingest_warc, kind_of
-from cspo_archive.ingest._decode import decode
-from cspo_archive.ingest._records import Capture, Decoded, Furniture, Publication
-from cspo_archive.ingest._source import PageFacts, Stated
+from cspo_archive.ingestion._capture import ingest, ingest_url, ingest_warc, kind_of
+from cspo_archive.ingestion._decode import decode
+from cspo_archive.ingestion._records import Capture, Decoded, Furniture, Publication
+from cspo_archive.ingestion._source import PageFacts, Stated
 
 __all__ = [
     "Capture",
@@ -82,9 +85,3 @@ __all__ = [
     "ingest_warc",
     "kind_of",
 ]
-
-# ``from cspo_archive import ingest`` is this function even when the name is bound to
-# this package (see cspo_archive._callable).
-from cspo_archive._callable import make_module_callable
-
-make_module_callable(__name__, ingest)

@@ -17,11 +17,11 @@ import attrs
 
 from cspo_archive._text import sha256_digest
 from cspo_archive.exceptions import IngestError
-from cspo_archive.ingest._decode import _as_bytes
-from cspo_archive.ingest._lines import _key
-from cspo_archive.ingest._pipeline import publications, read_text
-from cspo_archive.ingest._records import Capture
-from cspo_archive.ingest._source import Extraction
+from cspo_archive.ingestion._decode import _as_bytes
+from cspo_archive.ingestion._lines import _key
+from cspo_archive.ingestion._pipeline import publications, read_text
+from cspo_archive.ingestion._records import Capture
+from cspo_archive.ingestion._source import Extraction
 from cspo_archive.model import Fetch
 
 __all__ = ["Kind", "extract", "ingest", "ingest_url", "ingest_warc", "kind_of"]
@@ -145,20 +145,20 @@ def extract(
     if kind == "text":
         return read_text(data, source, encoding=encoding)
     if kind == "html":
-        from cspo_archive.ingest._html import read_html
+        from cspo_archive.ingestion._html import read_html
 
         return read_html(data, source, url=url, encoding=encoding)
     if kind == "pdf":
-        from cspo_archive.ingest._pdf import read_pdf
+        from cspo_archive.ingestion._pdf import read_pdf
 
         return read_pdf(data, source)
     if kind == "govuk":
-        from cspo_archive.ingest._govuk import read_govuk
+        from cspo_archive.ingestion._govuk import read_govuk
 
         return read_govuk(data, source)
     msg = (
         f"cannot ingest {source} as one capture: it is a WARC file, which holds a capture "
-        f"per response record; read it with cspo_archive.ingest.ingest_warc() (command "
+        f"per response record; read it with cspo_archive.ingestion.ingest_warc() (command "
         f"line: cspo-archive add FILE.warc)"
     )
     raise IngestError(msg, source=source)
@@ -221,7 +221,7 @@ def ingest_url(
     and Last-Modified. The bytes are the capture to archive, exactly as
     received (after any content coding the server applied is undone).
     """
-    from cspo_archive.ingest._url import fetch
+    from cspo_archive.ingestion._url import fetch
 
     data, fetched = fetch(url, timeout=timeout, max_bytes=max_bytes)
     capture = _response(data, fetched.final_url, fetched.content_type, title=title)
@@ -254,7 +254,7 @@ def ingest_warc(
     payload digest of each record is checked. With *title*, only the records
     holding a publication so titled are returned, and there must be one.
     """
-    from cspo_archive.ingest._warc import read_warc
+    from cspo_archive.ingestion._warc import read_warc
 
     source = name if name is not None else "<capture>"
     file_digest = sha256_digest(data)

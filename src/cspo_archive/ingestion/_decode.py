@@ -7,8 +7,8 @@ import re
 from typing import Final
 
 from cspo_archive.exceptions import IngestError, UndecodableContentError
-from cspo_archive.ingest._lines import _BREAK
-from cspo_archive.ingest._records import Decoded
+from cspo_archive.ingestion._lines import _BREAK
+from cspo_archive.ingestion._records import Decoded
 
 # --- decoding --------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """``compare(old, new)`` and ``timeline(snapshots)``: the comparison engine's front door.
 
 A :class:`Comparison` is built from two snapshots only; every finding in it
-points at a :class:`~cspo_archive.compare.Sentence` of one of the two texts,
+points at a :class:`~cspo_archive.analysis.Sentence` of one of the two texts,
 so a report can quote and locate its evidence.
 """
 
@@ -13,21 +13,21 @@ from typing import Any
 
 from attrs import frozen
 
-from cspo_archive.compare.language import LanguageChange, analyse_language, compare_language
-from cspo_archive.compare.membership import (
+from cspo_archive.analysis.language import LanguageChange, analyse_language, compare_language
+from cspo_archive.analysis.membership import (
     Membership,
     MembershipChange,
     compare_membership,
     extract_membership,
 )
-from cspo_archive.compare.principles import (
+from cspo_archive.analysis.principles import (
     Principles,
     PrinciplesChange,
     compare_principles,
     extract_principles,
     load_taxonomy,
 )
-from cspo_archive.compare.textdiff import WordDiff, word_diff
+from cspo_archive.analysis.textdiff import WordDiff, word_diff
 from cspo_archive.model import DocumentType, Snapshot, SnapshotRef
 from cspo_archive.profiles import load_profile
 

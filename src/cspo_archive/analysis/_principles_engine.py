@@ -1,4 +1,4 @@
-"""The engine behind :mod:`cspo_archive.compare.principles`: the taxonomy's
+"""The engine behind :mod:`cspo_archive.analysis.principles`: the taxonomy's
 records, the pattern language, taxonomy validation, and matching. The taxonomy
 is built on first use; nothing is compiled at import.
 

@@ -1,0 +1,34 @@
+"""The analyses behind :func:`cspo_archive.compare` and :func:`cspo_archive.timeline`:
+membership (``analysis.membership``), principles (``analysis.principles``), language
+(``analysis.language``) and the word diff (``analysis.textdiff``).
+
+The package is named apart from the function (it was ``cspo_archive.compare`` before
+0.2, both a package and, by a swap of its module class, the function).
+"""
+
+from __future__ import annotations
+
+from cspo_archive.analysis._compare import (
+    Comparison,
+    MetadataChange,
+    NationHistory,
+    PrincipleHistory,
+    Release,
+    Timeline,
+    compare,
+    timeline,
+)
+from cspo_archive.analysis._sentences import Sentence, split_sentences
+
+__all__ = [
+    "Comparison",
+    "MetadataChange",
+    "NationHistory",
+    "PrincipleHistory",
+    "Release",
+    "Sentence",
+    "Timeline",
+    "compare",
+    "split_sentences",
+    "timeline",
+]
