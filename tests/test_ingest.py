@@ -24,7 +24,7 @@ from cspo_archive.exceptions import (
     InvalidMetadataError,
     UndecodableContentError,
 )
-from cspo_archive.ingestion import Capture, Decoded, Furniture, Publication, decode, ingest
+from cspo_archive.ingestion import Decoded, Furniture, Ingested, Publication, decode, ingest
 from cspo_archive.model import DateSource, DocumentType, Provenance, PublishedDate
 
 SEED_000 = "000_68c75944c148801d.txt"
@@ -114,7 +114,7 @@ def normalised_lines(text: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def assert_nothing_lost(data: bytes, capture: Capture, *, unique: bool = True) -> None:
+def assert_nothing_lost(data: bytes, capture: Ingested, *, unique: bool = True) -> None:
     """Every line that is not furniture nor a title is in exactly one publication's text.
 
     Lines are inside the span of exactly one publication, and in its text; with
@@ -142,7 +142,7 @@ def assert_nothing_lost(data: bytes, capture: Capture, *, unique: bool = True) -
             assert holders == [covering[0].title], f"line {number} {line!r} is in {holders}"
 
 
-def assert_spans(data: bytes, capture: Capture) -> None:
+def assert_spans(data: bytes, capture: Ingested) -> None:
     """Each publication's character span holds its title and its last line."""
     text = decode(data).text
     lines = re.split(r"\r\n|\r|\n", text)
@@ -155,7 +155,7 @@ def assert_spans(data: bytes, capture: Capture) -> None:
         assert len(re.findall(r"\r\n|\r|\n", text[:start])) == publication.lines[0] - 1
 
 
-def kinds(capture: Capture) -> list[tuple[str, tuple[int, int]]]:
+def kinds(capture: Ingested) -> list[tuple[str, tuple[int, int]]]:
     """The furniture of *capture* as (kind, lines), link targets left out."""
     return [(f.kind, f.lines) for f in capture.furniture if f.kind != "link-target"]
 
@@ -250,7 +250,7 @@ def test_seed_spans_are_exact(name: str) -> None:
 
 
 def test_provenance_is_built_from_the_capture() -> None:
-    """Capture.provenance copies digest, name, encoding, spans and steps into a Provenance."""
+    """Ingested.provenance copies digest, name, encoding, spans and steps into a Provenance."""
     data = seed(SEED_002)
     capture = ingest(data, name=SEED_002)
     statement = capture.publications[1]
@@ -1146,9 +1146,9 @@ def test_furniture_is_validated() -> None:
 
 
 def test_capture_needs_a_publication() -> None:
-    """A Capture with no publications cannot be made."""
+    """A Ingested with no publications cannot be made."""
     with pytest.raises(InvalidMetadataError, match="at least one publication"):
-        Capture("sha256:" + "0" * 64, None, "utf-8", False, 0, False, (), ())
+        Ingested("sha256:" + "0" * 64, None, "utf-8", False, 0, False, (), ())
 
 
 # --- properties and bounds ----------------------------------------------------------

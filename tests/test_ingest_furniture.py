@@ -18,7 +18,7 @@ import pytest
 
 from conftest import python_output
 from cspo_archive.exceptions import ArchiveFormatError
-from cspo_archive.ingestion import Capture, ingest
+from cspo_archive.ingestion import Ingested, ingest
 from cspo_archive.ingestion._furniture import _rules, load_rules
 from cspo_archive.ingestion._records import Furniture
 from cspo_archive.model import DateSource, DocumentType
@@ -46,7 +46,7 @@ def text_of(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def removed(capture: Capture) -> list[tuple[str, str]]:
+def removed(capture: Ingested) -> list[tuple[str, str]]:
     """(kind, text) of each removal, link targets left out."""
     return [(f.kind, f.text) for f in capture.furniture if f.kind != "link-target"]
 

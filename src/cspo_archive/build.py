@@ -30,7 +30,7 @@ from cspo_archive.exceptions import (
     IngestError,
     InvalidMetadataError,
 )
-from cspo_archive.ingestion import Capture, Publication, ingest
+from cspo_archive.ingestion import Ingested, Publication, ingest
 from cspo_archive.model import (
     DateSource,
     DocumentType,
@@ -57,14 +57,14 @@ def _same_title(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def find_publication(capture: Capture, title: str | None) -> Publication:
-    """Pick the publication of *capture* whose title is *title*.
+def find_publication(ingested: Ingested, title: str | None) -> Publication:
+    """Pick the publication of *ingested* whose title is *title*.
 
     With ``title=None`` the capture must hold exactly one publication.
     """
-    pubs = capture.publications
+    pubs = ingested.publications
     found = "; ".join(f"{i}. {p.title!r}" for i, p in enumerate(pubs, 1))
-    source = capture.name or capture.digest
+    source = ingested.name or ingested.digest
     if title is None:
         if len(pubs) == 1:
             return pubs[0]
@@ -81,7 +81,7 @@ def find_publication(capture: Capture, title: str | None) -> Publication:
 
 
 def make_snapshot(
-    capture: Capture,
+    ingested: Ingested,
     publication: Publication,
     *,
     publisher: str | None = None,
@@ -99,26 +99,26 @@ def make_snapshot(
     snapshot_id: str | None = None,
     record_extractor: bool = True,
 ) -> Snapshot:
-    """Make the snapshot of one publication of *capture*.
+    """Make the snapshot of one publication of *ingested*.
 
     The id defaults to ``<published date>-<slug of title>``. A publication
     whose capture states no date needs *published* (with its source and a
     note saying where it came from); one whose type ingest could not tell
     needs *document_type*. ``record_extractor=False`` makes provenance as
     cspo-archive 0.1 did, without media type and extractor (see
-    :meth:`Capture.provenance`).
+    :meth:`Ingested.provenance`).
 
     What is not passed is taken from what the page states about itself
-    (:attr:`Capture.facts`: publisher, canonical URL, language) and from how
-    it was fetched (:attr:`Capture.fetch`: final URL, time); else the
+    (:attr:`Ingested.facts`: publisher, canonical URL, language) and from how
+    it was fetched (:attr:`Ingested.fetch`: final URL, time); else the
     publisher and licence are ``not recorded``, the language ``en``, and the
     capture method is said from the capture's kind.
     """
-    facts, fetch = capture.facts, capture.fetch
+    facts, fetch = ingested.facts, ingested.fetch
     if publisher is None:
         publisher = facts.publisher or "not recorded"
     if capture_method is None:
-        capture_method = _capture_method(capture)
+        capture_method = _capture_method(ingested)
     if source_url is None:
         source_url = facts.canonical_url or (fetch.final_url if fetch else None)
     if captured_at is None and fetch is not None:
@@ -126,7 +126,7 @@ def make_snapshot(
     if language is None:
         language = facts.language or "en"
     date = published or publication.published
-    where = f"publication {publication.title!r} of {capture.name or capture.digest}"
+    where = f"publication {publication.title!r} of {ingested.name or ingested.digest}"
     if date is None:
         msg = (
             f"{where} states no publication date; pass one with where it came from, e.g. "
@@ -158,7 +158,7 @@ def make_snapshot(
     return Snapshot(
         id=snapshot_id or make_id(metadata.title, date.value),
         metadata=metadata,
-        provenance=capture.provenance(
+        provenance=ingested.provenance(
             publication, capture_method=capture_method, record_extractor=record_extractor
         ),
         text=publication.text,
@@ -174,13 +174,13 @@ _METHODS = {
 }
 
 
-def _capture_method(capture: Capture) -> str:
-    fetch = capture.fetch
+def _capture_method(ingested: Ingested) -> str:
+    fetch = ingested.fetch
     if fetch is not None and fetch.warc_record is not None:
-        return f"response record of a WARC file ({capture.media_type})"
+        return f"response record of a WARC file ({ingested.media_type})"
     if fetch is not None:
-        return f"fetched from {fetch.requested_url} ({capture.media_type})"
-    return _METHODS.get(capture.media_type, capture.media_type)
+        return f"fetched from {fetch.requested_url} ({ingested.media_type})"
+    return _METHODS.get(ingested.media_type, ingested.media_type)
 
 
 # --- recipes ---------------------------------------------------------------------
@@ -331,13 +331,13 @@ def build_archive(
         digest = "sha256:" + entry["sha256"]
         name = entry.get("name") or digest
         data = _find_capture(digest, name, search, archive)
-        capture = ingest(data, name=name)
+        ingested = ingest(data, name=name)
         listed = entry.get("publication", [])
-        _check_coverage(capture, listed, path, name)
+        _check_coverage(ingested, listed, path, name)
         for pub_entry in listed:
-            publication = find_publication(capture, pub_entry["title"])
+            publication = find_publication(ingested, pub_entry["title"])
             snapshot = _snapshot_from_entry(
-                capture, publication, entry, pub_entry, record_extractor=record_extractor
+                ingested, publication, entry, pub_entry, record_extractor=record_extractor
             )
             if snapshot.id in archive:
                 stored = archive.get(snapshot.id)
@@ -373,11 +373,11 @@ def _differences(stored: Snapshot, made: Snapshot) -> tuple[str, ...]:
 
 
 def _check_coverage(
-    capture: Capture, listed: list[Mapping[str, Any]], path: Path, name: str
+    ingested: Ingested, listed: list[Mapping[str, Any]], path: Path, name: str
 ) -> None:
     titles = [p["title"] for p in listed]
     missing = [
-        p.title for p in capture.publications if not any(_same_title(p.title, t) for t in titles)
+        p.title for p in ingested.publications if not any(_same_title(p.title, t) for t in titles)
     ]
     if missing:
         msg = (
@@ -388,7 +388,7 @@ def _check_coverage(
 
 
 def _snapshot_from_entry(
-    capture: Capture,
+    ingested: Ingested,
     publication: Publication,
     entry: Mapping[str, Any],
     pub: Mapping[str, Any],
@@ -407,7 +407,7 @@ def _snapshot_from_entry(
         )
     captured_at = entry.get("captured_at")
     return make_snapshot(
-        capture,
+        ingested,
         publication,
         publisher=pick("publisher"),
         licence=pick("licence"),

@@ -20,7 +20,7 @@ from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
     from cspo_archive.archive import Archive
-    from cspo_archive.ingestion import Capture, Publication
+    from cspo_archive.ingestion import Ingested, Publication
     from cspo_archive.model import PublishedDate, Snapshot
 
 PROG = "cspo-archive"
@@ -429,7 +429,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _captures(args: argparse.Namespace) -> list[tuple[Capture, bytes]]:
+def _captures(args: argparse.Namespace) -> list[tuple[Ingested, bytes]]:
     """The captures named on the command line, each with its bytes."""
     from cspo_archive.ingestion import ingest, ingest_url, ingest_warc, kind_of
 
@@ -501,7 +501,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _given_date(
     args: argparse.Namespace,
-    capture: Capture,
+    capture: Ingested,
     publication: Publication,
     make: type[PublishedDate],
 ) -> PublishedDate:

@@ -6,7 +6,7 @@ before 0.2 was both).
 A *capture* is what was saved from a publisher: a web page (HTML), a PDF, a
 GOV.UK Content API document, a text capture of a page, or a response record
 of a WARC file; or what :func:`ingest_url` fetches. :func:`ingest` takes its
-bytes and returns a :class:`Capture` holding one :class:`Publication` per
+bytes and returns an :class:`Ingested` holding one :class:`Publication` per
 publication found, each with canonical text, the metadata the page states
 (title, document type, dates, each with where it was found) and a record of
 every step that made it. The data flow is in the module names:
@@ -69,13 +69,13 @@ from __future__ import annotations
 
 from cspo_archive.ingestion._capture import ingest, ingest_url, ingest_warc, kind_of
 from cspo_archive.ingestion._decode import decode
-from cspo_archive.ingestion._records import Capture, Decoded, Furniture, Publication
+from cspo_archive.ingestion._records import Decoded, Furniture, Ingested, Publication
 from cspo_archive.ingestion._source import PageFacts, Stated
 
 __all__ = [
-    "Capture",
     "Decoded",
     "Furniture",
+    "Ingested",
     "PageFacts",
     "Publication",
     "Stated",

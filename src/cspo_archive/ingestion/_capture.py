@@ -20,7 +20,7 @@ from cspo_archive.exceptions import IngestError
 from cspo_archive.ingestion._decode import _as_bytes
 from cspo_archive.ingestion._lines import _key
 from cspo_archive.ingestion._pipeline import publications, read_text
-from cspo_archive.ingestion._records import Capture
+from cspo_archive.ingestion._records import Ingested
 from cspo_archive.ingestion._source import Extraction
 from cspo_archive.model import Fetch
 
@@ -172,7 +172,7 @@ def ingest(
     title: str | None = None,
     media_type: str | None = None,
     url: str | None = None,
-) -> Capture:
+) -> Ingested:
     """Read a capture and find the publications in it.
 
     *data* is the capture's bytes as received: plain text, an HTML page, a
@@ -184,7 +184,7 @@ def ingest(
     *title* is a title the caller gives (see :func:`publications`).
 
     Every line of the extracted text ends up either in exactly one
-    publication (its title or text) or in :attr:`Capture.furniture`; nothing
+    publication (its title or text) or in :attr:`Ingested.furniture`; nothing
     else is dropped, and each publication's steps say how its text was made.
 
     Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
@@ -213,10 +213,10 @@ def ingest_url(
     title: str | None = None,
     timeout: float = 30.0,
     max_bytes: int = 50_000_000,
-) -> tuple[Capture, bytes]:
+) -> tuple[Ingested, bytes]:
     """Fetch *url* and read the response as a capture; return it and the raw bytes.
 
-    The capture's :attr:`~Capture.fetch` records the requested and final URL,
+    The capture's :attr:`~Ingested.fetch` records the requested and final URL,
     every redirect, the status, when it was fetched, the content type, ETag
     and Last-Modified. The bytes are the capture to archive, exactly as
     received (after any content coding the server applied is undone).
@@ -230,7 +230,7 @@ def ingest_url(
 
 def _response(
     data: bytes, url: str, content_type: str | None, *, title: str | None = None
-) -> Capture:
+) -> Ingested:
     """Read an HTTP response's body as a capture named by its URL.
 
     For HTML, the ``Content-Type`` charset outranks the page's own ``<meta>``
@@ -245,10 +245,10 @@ def _response(
 
 def ingest_warc(
     data: bytes, *, name: str | None = None, title: str | None = None
-) -> list[tuple[Capture, bytes]]:
+) -> list[tuple[Ingested, bytes]]:
     """Read every response record of a WARC file as a capture (in file order).
 
-    Each capture's bytes are the record's payload; its :attr:`~Capture.fetch`
+    Each capture's bytes are the record's payload; its :attr:`~Ingested.fetch`
     names the target URI, the WARC-Date (the capture time), the status and
     content type, and the record (id, file name and the file's digest). The
     payload digest of each record is checked. With *title*, only the records
@@ -258,7 +258,7 @@ def ingest_warc(
 
     source = name if name is not None else "<capture>"
     file_digest = sha256_digest(data)
-    read: list[tuple[Capture, bytes]] = []
+    read: list[tuple[Ingested, bytes]] = []
     responses = read_warc(data, source)
     for response in responses:
         if not 200 <= response.status <= 299:

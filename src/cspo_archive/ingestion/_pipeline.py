@@ -16,7 +16,13 @@ from cspo_archive.ingestion._dates import _Dates
 from cspo_archive.ingestion._decode import decode
 from cspo_archive.ingestion._lines import _ends_clause, _heading_text, _Line, _line_range, _quote
 from cspo_archive.ingestion._parse import _Block, _continues, _Parse
-from cspo_archive.ingestion._records import INGEST_VERSION, Capture, Decoded, Furniture, Publication
+from cspo_archive.ingestion._records import (
+    INGEST_VERSION,
+    Decoded,
+    Furniture,
+    Ingested,
+    Publication,
+)
 from cspo_archive.ingestion._source import Extraction, PageFacts
 from cspo_archive.ingestion._split import (
     TitleHint,
@@ -128,7 +134,7 @@ def publications(
     *,
     name: str | None = None,
     title: str | None = None,
-) -> Capture:
+) -> Ingested:
     """Find the publications in *extraction*, the text a reader made of *data*.
 
     *title* is a title the caller gives: located in the text when a line is
@@ -200,7 +206,7 @@ def publications(
         del paragraphs
         made_publications.append(_with_facts(make(text=canonicalize(raw)), extraction.facts))
         del raw
-    return Capture(
+    return Ingested(
         digest=sha256_digest(bytes(data)),
         name=name,
         encoding=extraction.encoding,

@@ -1,5 +1,5 @@
 """The records ingest returns: a :class:`Decoded` text, the :class:`Furniture` removed,
-the :class:`Publication` found and the :class:`Capture` holding them."""
+the :class:`Publication` found and the :class:`Ingested` holding them."""
 
 from __future__ import annotations
 
@@ -116,8 +116,9 @@ class Publication:
 
 
 @frozen
-class Capture:
-    """A decoded capture and the publications found in it."""
+class Ingested:
+    """What ingest made of a capture (the bytes as received): its text as read, the
+    publications found in it, the furniture removed, and how it was read."""
 
     #: ``sha256:<hex>`` of the raw bytes.
     digest: str = field(validator=digest)
@@ -167,7 +168,7 @@ class Capture:
             msg = (
                 f"publication {publication.title!r} is not one of the "
                 f"{len(self.publications)} publications of capture {source}; "
-                f"ask the Capture it came from"
+                f"ask the Ingested record it came from"
             )
             raise IngestError(msg, source=source)
         return Provenance(
