@@ -625,9 +625,12 @@ def test_import_compiles_no_regular_expressions() -> None:
     """Importing the module compiles nothing: patterns and the profile wait for first use."""
     code = (
         "import cspo_archive.analysis.language as m\n"
-        "assert m._rx.cache_info().currsize == 0\n"
+        "from cspo_archive._lazy_re import LazyPattern\n"
+        "patterns = [v for v in vars(m).values() if isinstance(v, LazyPattern)]\n"
+        "assert len(patterns) >= 15\n"
+        "assert not any(p.is_compiled for p in patterns)\n"
         "assert m._compile.cache_info().currsize == 0\n"
         "m.analyse_language('General Robert Smith, Commander Space Command, said so.')\n"
-        "assert m._rx.cache_info().currsize == 1\n"
+        "assert m._word_re.is_compiled and m._name_re.is_compiled\n"
     )
     python_output(code)

@@ -27,7 +27,6 @@ would match the empty string) is handed to :mod:`re` as it is.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -54,15 +53,16 @@ _word_runs_re = LazyPattern(r"\w+")
 _end_ok_re = LazyPattern(r"(?![\w\-])")
 
 
-@functools.cache
-def _year_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    return re.compile(YEAR_PRE), re.compile(YEAR_POST)
+_year_pre_re = LazyPattern(YEAR_PRE)
 
 
-@functools.cache
-def _candidate_re(not_before: str, first_chars: str) -> re.Pattern[str]:
+_year_post_re = LazyPattern(YEAR_POST)
+
+
+def _candidate_re(not_before: str, first_chars: str) -> LazyPattern[str]:
+    """Where a phrase may start: a word run, or one of *first_chars*."""
     extra = f"|[{re.escape(first_chars)}]" if first_chars else ""
-    return re.compile(rf"(?<![{not_before}])(?:(?P<run>\w+){extra})")
+    return LazyPattern(rf"(?<![{not_before}])(?:(?P<run>\w+){extra})")
 
 
 def phrase_parts(phrase: str) -> tuple[str, ...]:
@@ -98,7 +98,7 @@ class PhraseMatcher:
         ordered = _order(phrases)
         parts = [phrase_parts(p) for p in ordered]
         self._years = years
-        self._fallback: re.Pattern[str] | None = None
+        self._fallback: LazyPattern[str] | None = None
         self._by_run: dict[str, list[tuple[str, ...]]] = {}
         self._first_chars = ""
         if any(not p for p in parts):  # an empty alternative: let re decide
@@ -111,7 +111,7 @@ class PhraseMatcher:
                 if years
                 else rf"(?P<core>{alt})"
             )
-            self._fallback = re.compile(rf"(?<![{not_before}]){core}(?![\w\-])")
+            self._fallback = LazyPattern(rf"(?<![{not_before}]){core}(?![\w\-])")
             self._candidates = self._fallback
             return
         run = _word_run_re()
@@ -165,7 +165,7 @@ class PhraseMatcher:
         ):
             return
         end_ok = _end_ok_re()
-        pre_re, post_re = _year_res()
+        pre_re, post_re = _year_pre_re(), _year_post_re()
         years = self._years
         taken = 0
         for candidate in self._candidates.finditer(text):

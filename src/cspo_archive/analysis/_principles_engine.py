@@ -42,7 +42,6 @@ bundled text in a fresh process (taxonomy parsing included), and
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -50,6 +49,7 @@ from typing import Any
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import ArchiveFormatError
 
 __all__ = [
@@ -93,28 +93,21 @@ WORD_START = rf"(?<!\w)(?<!\w[{_HYPHENS}])"
 _WORD_END = r"(?!\w)"
 
 
-@functools.cache
-def token_re() -> re.Pattern[str]:
-    """One token of a phrasing (compiled on first use)."""
-    return re.compile(
-        r"""
-        (?P<space>\s+)
-        | ~(?P<gap>\d+)
-        | <(?P<either>\d+)>
-        | (?P<punct>[{}\[\]|])
-        | (?P<word>(?:(?:[^\W_]|['\u2019\-])\??|\((?:[^\W_]|['\u2019\-]|\|)*\)\??)+\*?)
-        """,
-        re.VERBOSE,
-    )
+#: One token of a phrasing.
+token_re = LazyPattern(
+    r"""
+    (?P<space>\s+)
+    | ~(?P<gap>\d+)
+    | <(?P<either>\d+)>
+    | (?P<punct>[{}\[\]|])
+    | (?P<word>(?:(?:[^\W_]|['\u2019\-])\??|\((?:[^\W_]|['\u2019\-]|\|)*\)\??)+\*?)
+    """,
+    re.VERBOSE,
+)
+#: The groups of a word's body (split at them).
+_group_re = LazyPattern(r"(\([^()]*\))")
 
 
-@functools.cache
-def _groups_in_word() -> re.Pattern[str]:
-    return re.compile(r"(\([^()]*\))")
-
-
-#: The letters a regex can begin with (lowercase), or None when it may begin with any.
-_Firsts = frozenset[str] | None
 #: What any match must contain: every clause holds, a clause when one of its
 #: literals (ASCII, lowercase) occurs. ``()`` requires nothing.
 Needs = tuple[frozenset[str], ...]
@@ -134,12 +127,6 @@ def _letters(chars: str) -> str:
         else:
             out.append(re.escape(char))
     return "".join(out)
-
-
-def _union(sets: Sequence[_Firsts]) -> _Firsts:
-    if any(first is None for first in sets):
-        return None
-    return frozenset().union(*(first for first in sets if first is not None))
 
 
 def _elements(pieces: Sequence[str]) -> list[tuple[str, bool]]:
@@ -182,7 +169,7 @@ def word_regex(token: str) -> tuple[str, list[str]]:
     split at its groups (no validation)."""
     body = token.removesuffix("*")
     out = []
-    pieces = [piece for piece in _groups_in_word().split(body) if piece]
+    pieces = [piece for piece in _group_re().split(body) if piece]
     for piece in pieces:
         if piece.startswith("("):
             options = piece[1:-1].split("|")
@@ -192,12 +179,7 @@ def word_regex(token: str) -> tuple[str, list[str]]:
     return "".join(out) + (r"\w*" if token.endswith("*") else ""), pieces
 
 
-def may_be_empty(pieces: Sequence[str]) -> bool:
-    """Whether a word (its body split at its groups) can match the empty string."""
-    return all(optional for _, optional in _elements(pieces))
-
-
-def _word(token: str) -> tuple[str, _Firsts, Needs]:
+def _word(token: str) -> tuple[str, Needs]:
     body = token.removesuffix("*")
     regex, pieces = word_regex(token)
     if not body[:1].isalnum():
@@ -208,11 +190,10 @@ def _word(token: str) -> tuple[str, _Firsts, Needs]:
     if all(optional for _, optional in elements):
         msg = f"the word {token!r} can match nothing at all; give it at least one letter"
         raise PatternError(msg)
-    firsts = None if body[1:2] == "?" else frozenset(body[0].lower())
     literal = _literal(elements)
     # No word-start check here: a phrasing's first word gets it where the phrasings
     # are combined, and later words follow a separator (which ends any word).
-    return regex + _WORD_END, firsts, ((frozenset((literal,)),) if literal else ())
+    return regex + _WORD_END, ((frozenset((literal,)),) if literal else ())
 
 
 def tokens(phrasing: str) -> list[tuple[str, str]]:
@@ -220,7 +201,7 @@ def tokens(phrasing: str) -> list[tuple[str, str]]:
     found = []
     position = 0
     while position < len(phrasing):
-        match = token_re().match(phrasing, position)
+        match = token_re.match(phrasing, position)
         if match is None:
             msg = (
                 f"unexpected {phrasing[position]!r} at character {position + 1}; words are "
@@ -252,18 +233,17 @@ class Parser:
         self.tokens = tokens(phrasing)
         self.position = 0
 
-    def parse(self) -> tuple[str, _Firsts, Needs]:
-        """The regex of the phrasing, the letters a match can begin with, and
-        the literals any match contains."""
+    def parse(self) -> tuple[str, Needs]:
+        """The regex of the phrasing and the literals any match contains."""
         # The top level has no closers: it runs to the end (a stray '}' or ']' raises).
         return self._sequence(top=True, closers=())
 
     def _peek(self) -> tuple[str, str] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-    def _sequence(self, *, top: bool, closers: tuple[str, ...]) -> tuple[str, _Firsts, Needs]:
-        # (kind, regex or gap size, first letters, literals needed)
-        parts: list[tuple[str, str, _Firsts, Needs]] = []
+    def _sequence(self, *, top: bool, closers: tuple[str, ...]) -> tuple[str, Needs]:
+        # (kind, regex or gap size, literals needed)
+        parts: list[tuple[str, str, Needs]] = []
         while (token := self._peek()) is not None and token[1] not in closers:
             kind, value = token
             self.position += 1
@@ -278,7 +258,7 @@ class Parser:
                     mark = f"~{value}" if kind == "gap" else f"<{value}>"
                     msg = f"{mark!r}: the number of words must be from 1 to {_MAX_GAP}"
                     raise PatternError(msg)
-                parts.append((kind, value, None, ()))
+                parts.append((kind, value, ()))
             elif value == "{":
                 parts.append(("term", *self._alternatives("}")))
             elif value == "[":
@@ -297,37 +277,33 @@ class Parser:
             opener, closer = ("{", "}") if "}" in closers else ("[", "]")
             msg = f"{opener!r} is never closed with {closer!r}"
             raise PatternError(msg)
-        either = [i for i, (kind, _, _, _) in enumerate(parts) if kind == "either"]
+        either = [i for i, (kind, _, _) in enumerate(parts) if kind == "either"]
         if len(either) > 1:
             msg = "use '<N>' at most once per phrasing"
             raise PatternError(msg)
         if either:
             (i,) = either
-            (left, left_firsts, left_needs), (right, right_firsts, right_needs) = (
+            (left, left_needs), (right, right_needs) = (
                 self._join(parts[:i]),
                 self._join(parts[i + 1 :]),
             )
             gap = rf"(?:{_SEP}\w+){{0,{parts[i][1]}}}{_SEP}"
             regex = f"(?:{left}{gap}{right}|{right}{gap}{left})"
-            return regex, _union([left_firsts, right_firsts]), left_needs + right_needs
+            return regex, left_needs + right_needs
         return self._join(parts)
 
-    def _alternatives(self, closer: str) -> tuple[str, _Firsts, Needs]:
-        options: list[tuple[str, _Firsts, Needs]] = []
+    def _alternatives(self, closer: str) -> tuple[str, Needs]:
+        options: list[tuple[str, Needs]] = []
         while True:
             options.append(self._sequence(top=False, closers=("|", closer)))
             # _sequence stops only at "|" or the closer (it raises at the end of input).
             self.position += 1
             if self.tokens[self.position - 1][1] == closer:
-                regex = "(?:" + "|".join(regex for regex, _, _ in options) + ")"
-                return (
-                    regex,
-                    _union([firsts for _, firsts, _ in options]),
-                    _any_of([needs for _, _, needs in options]),
-                )
+                regex = "(?:" + "|".join(regex for regex, _ in options) + ")"
+                return regex, _any_of([needs for _, needs in options])
 
     @staticmethod
-    def _join(parts: Sequence[tuple[str, str, _Firsts, Needs]]) -> tuple[str, _Firsts, Needs]:
+    def _join(parts: Sequence[tuple[str, str, Needs]]) -> tuple[str, Needs]:
         if not parts:
             msg = "empty sequence (an empty alternative, '[]', or nothing beside '<N>')"
             raise PatternError(msg)
@@ -337,9 +313,9 @@ class Parser:
         if parts[-1][0] == "gap":
             msg = "a gap '~N' must stand between two terms, not at the end"
             raise PatternError(msg)
-        _, regex, firsts, needs = parts[0]
+        _, regex, needs = parts[0]
         gap = ""
-        for kind, value, _, more in parts[1:]:
+        for kind, value, more in parts[1:]:
             if kind == "gap":
                 if gap:
                     msg = "two gaps in a row; write one '~N' with the total"
@@ -352,7 +328,7 @@ class Parser:
                 regex += f"{gap}{_SEP}{value}"
                 needs += more
                 gap = ""
-        return regex, firsts, needs
+        return regex, needs
 
 
 # --- the pre-filter: literals in a folded copy of the text --------------------------
@@ -383,21 +359,17 @@ class Phrasing:
 
     Raises :class:`PatternError` when *phrasing* is not valid."""
 
-    __slots__ = ("_pattern", "needs", "phrasing", "regex")
+    __slots__ = ("_pattern", "needs")
 
     def __init__(self, phrasing: str) -> None:
-        regex, _, needs = Parser(phrasing).parse()
-        self.phrasing = phrasing
-        self.regex = WORD_START + regex
+        regex, needs = Parser(phrasing).parse()
         self.needs: Needs = needs
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern = LazyPattern(WORD_START + regex, re.IGNORECASE)
 
     @property
     def pattern(self) -> re.Pattern[str]:
         """The compiled regex, word start included, ignoring case."""
-        if self._pattern is None:
-            self._pattern = re.compile(self.regex, re.IGNORECASE)
-        return self._pattern
+        return self._pattern()
 
     def possible(self, folded: str, seen: dict[str, bool]) -> bool:
         """Whether the text folded to *folded* (:func:`fold`) holds every literal a
@@ -432,12 +404,6 @@ class Matcher:
         exclude = [p.pattern for p in self.exclude if p.possible(folded, seen)]
         return BoundMatcher(patterns, exclude)
 
-    def find(self, text: str) -> str | None:
-        """The leftmost match in *text* (at one position, the first phrasing's)
-        that overlaps no match of an exclusion, or ``None``."""
-        bound = self.bind(fold(text), {})
-        return bound.find(text) if bound is not None else None
-
 
 class BoundMatcher:
     """A matcher's compiled phrasings and exclusions that can match in one text."""
@@ -449,7 +415,9 @@ class BoundMatcher:
         self.exclude = exclude
 
     def find(self, text: str) -> str | None:
-        """As :meth:`Matcher.find`, for *text* within the text this is bound to."""
+        """The leftmost match in *text* (a sentence of the text this is bound to;
+        at one position, the first phrasing's) that overlaps no match of an
+        exclusion, or ``None``."""
         first = _first(self.patterns, text, 0)
         if first is None:
             return None
@@ -511,16 +479,6 @@ class Taxonomy:
         matchers = [matcher.bind(folded, seen) for matcher in self.matchers]
         markers = self.markers.bind(folded, seen) if self.markers is not None else None
         return matchers, markers
-
-    def scan(self, text: str, *, markers: bool = False) -> tuple[list[str | None], str | None]:
-        """What each matcher finds in the sentence *text* (``Matcher.find``), and
-        what the markers find (only when no principle is found, unless *markers*)."""
-        bound, bound_markers = self.bind(text)
-        found = [None if matcher is None else matcher.find(text) for matcher in bound]
-        marker = None
-        if bound_markers is not None and (markers or not any(found)):
-            marker = bound_markers.find(text)
-        return found, marker
 
 
 def _is_slug(text: str) -> bool:

@@ -17,9 +17,9 @@ Rules (general English prose, tuned for government publications):
 
 from __future__ import annotations
 
-import re
-
 from attrs import field, frozen
+
+from cspo_archive._lazy_re import LazyPattern
 
 __all__ = ["Sentence", "split_sentences"]
 
@@ -60,15 +60,16 @@ _OPENERS = frozenset(
     but and however as our their his her when while after before during since
     """.split()
 )
-_BOUNDARY = re.compile(
+_boundary_re = LazyPattern(
     r"[.!?][\"'\u2019\u201d)\]]*(\s+)(?=[\"'\u2018\u201c(\[]?[A-Z0-9\u00c0-\u024f])"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_word_before_re = LazyPattern(r"([A-Za-z][A-Za-z.]*)\.$")
+_next_word_re = LazyPattern(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)")
 
 
 def _is_abbreviation(chunk: str, following: str) -> bool:
     """Whether the period ending *chunk* belongs to an abbreviation, not a sentence end."""
-    match = _WORD_BEFORE.search(chunk)
+    match = _word_before_re.search(chunk)
     if match is None:
         return False
     word = match.group(1)
@@ -76,7 +77,7 @@ def _is_abbreviation(chunk: str, following: str) -> bool:
     if lower in _ABBREVIATIONS:
         return True
     if "." in word or len(word) == 1:  # U.S. / U.K. / initials like "J."
-        next_word = re.match(r"[\"'\u2018\u201c(\[]?([A-Za-z]+)", following)
+        next_word = _next_word_re.match(following)
         return next_word is None or next_word.group(1).lower() not in _OPENERS
     return False
 
@@ -97,7 +98,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
             paragraph += 1
             previous_blank = False
         begin = 0
-        for match in _BOUNDARY.finditer(line):
+        for match in _boundary_re.finditer(line):
             end = match.start(1)
             if _is_abbreviation(line[begin:end], line[match.end() :]):
                 continue

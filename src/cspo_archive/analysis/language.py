@@ -60,9 +60,9 @@ Documents
     case-sensitively on whole words; a year just before or after is included.
 
 Cost
-    Importing the module compiles nothing: the regular expressions are compiled
-    together on first use (:func:`_rx`) and a profile once (cached). The lists of
-    ranks, titles, places and documents are found by
+    Importing the module compiles nothing: each regular expression is compiled
+    on first use (:class:`~cspo_archive._lazy_re.LazyPattern`) and a profile once
+    (cached). The lists of ranks, titles, places and documents are found by
     :class:`~cspo_archive.analysis._language_phrases.PhraseMatcher` (the same
     matches as one regular-expression alternation, without compiling it); each
     text is tokenised once, and the lexicons are matched only at the words that
@@ -84,6 +84,7 @@ from typing import Any
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis._language_phrases import PhraseMatcher, separator_re
 from cspo_archive.analysis._sentences import Sentence, split_sentences
 from cspo_archive.exceptions import ArchiveFormatError
@@ -627,69 +628,43 @@ _SUFFIX = r"(?:Jr\.?|Sr\.?|II|III|IV)"
 _CONNECTORS = frozenset({"of", "for", "the", "and", "de", "du", "des"})
 
 
-class _Regexes:
-    """The module's regular expressions, compiled together on first use (:func:`_rx`)."""
-
-    __slots__ = (
-        "cap_token",
-        "full_word",
-        "has_letter",
-        "initial",
-        "name",
-        "name_start",
-        "non_space",
-        "particle",
-        "place_after",
-        "possessive_s",
-        "space_run",
-        "suffix",
-        "tab_gap",
-        "title_after",
-        "word",
-    )
-
-    def __init__(self) -> None:
-        self.word = re.compile(
-            rf"(?:{_LETTER}\.){{2,}}"  # U.S., U.K., e.g.
-            rf"|[^\W_](?:[\w]|['\u2019](?=[^\W_])|[\-\u2010\u2011](?=[^\W_]))*"
-        )
-        self.has_letter = re.compile(_LETTER)
-        self.name = re.compile(
-            rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,4}}"
-            rf"(?:,?[ \t]+{_SUFFIX}(?![\w]))?(?![\w\-])"
-        )
-        # Where a name found anywhere may start (then matched with ``name``).
-        self.name_start = re.compile(rf"(?<![\w\-.'\u2019]){_UP}")
-        self.full_word = re.compile(rf"{_UP}{_LOW}")
-        self.initial = re.compile(rf"{_UP}\.")
-        self.particle = re.compile(_PARTICLE)
-        self.suffix = re.compile(_SUFFIX)
-        self.title_after = re.compile(
-            r"(?:[ \t]+[A-Z]{2,6}(?![\w\-.]))*"  # post-nominals: MP, AO, CSC, OBE
-            r"\s*,\s+([^,:;()\[\]\"\u201c\u201d]{2,160}?)"
-            r"(?=\s*(?:[,:;()]|$)|\s+(?:said|says|added|stated|told|noted)\b)"
-        )
-        self.cap_token = re.compile(r"^[A-Z\u00c0-\u00de][\w'\u2019.\-]*$")
-        self.place_after = re.compile(
-            r"(?<![\w\-])(?:[Ii]n|[Aa]t|[Nn]ear)[ \t]+"
-            r"([A-Z\u00c0-\u00de][\w'\u2019\-]*(?:[ \t]+[A-Z\u00c0-\u00de][\w'\u2019\-]*){0,4})"
-        )
-        self.possessive_s = re.compile(r"['\u2019]s$")
-        self.space_run = re.compile(r"\s+")
-        self.non_space = re.compile(r"\S+")
-        self.tab_gap = re.compile(r"[ \t]+")
-
-
-@functools.cache
-def _rx() -> _Regexes:
-    return _Regexes()
+# Compiled on first use.
+_word_re = LazyPattern(
+    rf"(?:{_LETTER}\.){{2,}}"  # U.S., U.K., e.g.
+    rf"|[^\W_](?:[\w]|['\u2019](?=[^\W_])|[\-\u2010\u2011](?=[^\W_]))*"
+)
+_has_letter_re = LazyPattern(_LETTER)
+_name_re = LazyPattern(
+    rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,4}}"
+    rf"(?:,?[ \t]+{_SUFFIX}(?![\w]))?(?![\w\-])"
+)
+#: Where a name found anywhere may start (then matched with ``_name_re``).
+_name_start_re = LazyPattern(rf"(?<![\w\-.'\u2019]){_UP}")
+_full_word_re = LazyPattern(rf"{_UP}{_LOW}")
+_initial_re = LazyPattern(rf"{_UP}\.")
+_particle_re = LazyPattern(_PARTICLE)
+_suffix_re = LazyPattern(_SUFFIX)
+_title_after_re = LazyPattern(
+    r"(?:[ \t]+[A-Z]{2,6}(?![\w\-.]))*"  # post-nominals: MP, AO, CSC, OBE
+    r"\s*,\s+([^,:;()\[\]\"\u201c\u201d]{2,160}?)"
+    r"(?=\s*(?:[,:;()]|$)|\s+(?:said|says|added|stated|told|noted)\b)"
+)
+_cap_token_re = LazyPattern(r"^[A-Z\u00c0-\u00de][\w'\u2019.\-]*$")
+_place_after_re = LazyPattern(
+    r"(?<![\w\-])(?:[Ii]n|[Aa]t|[Nn]ear)[ \t]+"
+    r"([A-Z\u00c0-\u00de][\w'\u2019\-]*(?:[ \t]+[A-Z\u00c0-\u00de][\w'\u2019\-]*){0,4})"
+)
+_possessive_s_re = LazyPattern(r"['\u2019]s$")
+_space_run_re = LazyPattern(r"\s+")
+_non_space_re = LazyPattern(r"\S+")
+_tab_gap_re = LazyPattern(r"[ \t]+")
 
 
 # --- words -----------------------------------------------------------------------------
 
 
 def _sentence_words(
-    sentence: str, rx: _Regexes, normalised: dict[str, str]
+    sentence: str, normalised: dict[str, str]
 ) -> tuple[list[str], list[str], list[bool]]:
     """The words of one sentence: normalised (``""`` for a number), as written, and
     whether only white space stands between each and the previous word.
@@ -700,7 +675,8 @@ def _sentence_words(
     raws: list[str] = []
     joined: list[bool] = []
     previous_end = -1
-    for match in rx.word.finditer(sentence):
+    has_letter = _has_letter_re()
+    for match in _word_re().finditer(sentence):
         start, end = match.span()
         raw = sentence[start:end]
         joined.append(
@@ -711,7 +687,7 @@ def _sentence_words(
         raws.append(raw)
         word = normalised.get(raw)
         if word is None:
-            if rx.has_letter.search(raw):
+            if has_letter.search(raw):
                 word = _norm_word(raw).replace("\u2010", "-").replace("\u2011", "-")
                 word = word.removesuffix("'s")
             else:
@@ -801,7 +777,7 @@ class _Found:
 
 
 def _clean_title(title: str) -> str:
-    return _rx().space_run.sub(" ", title).strip().rstrip(".").strip()
+    return _space_run_re.sub(" ", title).strip().rstrip(".").strip()
 
 
 def _title_ok(title: str, heads: frozenset[str]) -> bool:
@@ -814,28 +790,27 @@ def _title_ok(title: str, heads: frozenset[str]) -> bool:
 
 def _name_tokens(name: str, compiled: _Compiled) -> list[str]:
     """The leading valid words of a matched name (suffixes kept, possessive dropped)."""
-    rx = _rx()
     words = name.replace(",", " ").split()
     kept: list[str] = []
     for word in words:
-        bare = rx.possessive_s.sub("", word)
+        bare = _possessive_s_re.sub("", word)
         if bare in compiled.not_name or _norm_word(bare) in compiled.title_heads:
             break
         kept.append(bare)
         if bare != word:  # a possessive ends the name
             break
-    while kept and (rx.initial.fullmatch(kept[-1]) or rx.particle.fullmatch(kept[-1])):
+    while kept and (_initial_re.fullmatch(kept[-1]) or _particle_re.fullmatch(kept[-1])):
         kept.pop()
     return kept
 
 
 def _full_words(tokens: Sequence[str]) -> int:
-    rx = _rx()
-    return sum(1 for t in tokens if rx.full_word.match(t) and not rx.suffix.fullmatch(t))
+    full_word, suffix = _full_word_re(), _suffix_re()
+    return sum(1 for t in tokens if full_word.match(t) and not suffix.fullmatch(t))
 
 
 def _title_after(sentence: str, end: int, compiled: _Compiled) -> str | None:
-    match = _rx().title_after.match(sentence, end)
+    match = _title_after_re.match(sentence, end)
     if match is None:
         return None
     title = _clean_title(match.group(1))
@@ -848,7 +823,7 @@ def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
     if before.endswith(","):
         before = before[:-1].rstrip()
     words = before.split()[-10:]
-    cap_token = _rx().cap_token
+    cap_token = _cap_token_re()
     taken: list[str] = []
     for word in reversed(words):
         if word.lower() in _CONNECTORS or (cap_token.match(word) and not word.endswith(",")):
@@ -864,7 +839,7 @@ def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
 
 def _modifiers_before(sentence: str, start: int, compiled: _Compiled) -> list[str]:
     """Capitalised words just before a title ("Defence" in "Defence Secretary")."""
-    cap_token = _rx().cap_token
+    cap_token = _cap_token_re()
     taken: list[str] = []
     for word in reversed(sentence[:start].split()[-4:]):
         if not cap_token.match(word) or word.endswith((",", ".", ":", ";")):
@@ -881,16 +856,16 @@ def _civilian(sentence: str, start: int, end: int, compiled: _Compiled) -> _Foun
 
     The title (``Minister``) stands at ``sentence[start:end]``.
     """
-    rx = _rx()
-    spans = [(m.group(), m.start(), m.end()) for m in rx.non_space.finditer(sentence[end:])]
+    initial, cap_token = _initial_re(), _cap_token_re()
+    spans = [(m.group(), m.start(), m.end()) for m in _non_space_re.finditer(sentence[end:])]
     run: list[tuple[str, int, int]] = []
     for word, s, _e in spans[:12]:
-        bare = word if rx.initial.fullmatch(word) else word.rstrip(',;:.)\u201d"')
-        if bare.lower() in _CONNECTORS or bare.lower() == "state" or rx.cap_token.match(bare):
+        bare = word if initial.fullmatch(word) else word.rstrip(',;:.)\u201d"')
+        if bare.lower() in _CONNECTORS or bare.lower() == "state" or cap_token.match(bare):
             run.append((bare, s + end, s + end + len(bare)))
         else:
             break
-        if bare != word and not rx.initial.fullmatch(word):
+        if bare != word and not initial.fullmatch(word):
             break
     # The name is the longest trailing run of name words.
     name_part: list[tuple[str, int, int]] = []
@@ -901,7 +876,7 @@ def _civilian(sentence: str, start: int, end: int, compiled: _Compiled) -> _Foun
             and _norm_word(word) not in compiled.title_heads
             and word.lower() not in _CONNECTORS
             # one name word: ``name`` needs a space or tab to match more than one
-            and (rx.name.fullmatch(word) or rx.suffix.fullmatch(word))
+            and (_name_re.fullmatch(word) or _suffix_re.fullmatch(word))
         )
         if not ok:
             break
@@ -915,20 +890,20 @@ def _civilian(sentence: str, start: int, end: int, compiled: _Compiled) -> _Foun
     return _Found(" ".join(w for w, _, _ in name_part), None, title, start, name_part[-1][2])
 
 
-def _names_anywhere(sentence: str, rx: _Regexes) -> Iterator[re.Match[str]]:
+def _names_anywhere(sentence: str) -> Iterator[re.Match[str]]:
     """Names wherever they start (not inside a word), left to right, not overlapping."""
     taken = 0
-    for start in rx.name_start.finditer(sentence):
+    name = _name_re()
+    for start in _name_start_re.finditer(sentence):
         if start.start() < taken:
             continue
-        match = rx.name.match(sentence, start.start())
+        match = name.match(sentence, start.start())
         if match is not None:
             taken = match.end()
             yield match
 
 
 def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
-    rx = _rx()
     found: list[_Found] = []
     taken_until = -1
     if compiled.prefix_re is not None:
@@ -945,10 +920,10 @@ def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
                     found.append(person)
                     taken_until = person.end
                 continue
-            gap = rx.tab_gap.match(sentence, prefix_end)
+            gap = _tab_gap_re.match(sentence, prefix_end)
             if gap is None:
                 continue
-            name_match = rx.name.match(sentence, gap.end())
+            name_match = _name_re.match(sentence, gap.end())
             if name_match is None:
                 continue
             tokens = _name_tokens(name_match.group(), compiled)
@@ -965,7 +940,7 @@ def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
             found.append(_Found(name, rank, title, prefix_start, end))
             taken_until = end
     # Names followed by a title: "Gary Martin, Director Operational Policy, said".
-    for name_match in _names_anywhere(sentence, rx):
+    for name_match in _names_anywhere(sentence):
         if any(f.start <= name_match.start() < f.end for f in found):
             continue
         tokens = _name_tokens(name_match.group(), compiled)
@@ -982,7 +957,7 @@ def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
 
 
 def _given_and_surname(name: str) -> tuple[str, str]:
-    suffix = _rx().suffix
+    suffix = _suffix_re()
     words = [w for w in name.split() if not suffix.fullmatch(w)]
     if not words:
         return "", ""
@@ -1018,18 +993,17 @@ def _same_person(a: str, b: str, compiled: _Compiled) -> bool:
 def _places_in(
     sentence: str, compiled: _Compiled, skip: Sequence[tuple[int, int]]
 ) -> list[tuple[int, str]]:
-    rx = _rx()
     places: dict[int, str] = {}
     if compiled.gazetteer_re is not None:
         for start, end, _core_start, _core_end in compiled.gazetteer_re.finditer(sentence):
             places[start] = sentence[start:end]
-    for match in rx.place_after.finditer(sentence):
+    for match in _place_after_re.finditer(sentence):
         start = match.start(1)
         if any(s <= start < e for s, e in skip) or any(
             s <= start < s + len(p) for s, p in places.items()
         ):
             continue
-        words = [rx.possessive_s.sub("", w) for w in match.group(1).split()]
+        words = [_possessive_s_re.sub("", w) for w in match.group(1).split()]
         if words[-1] in compiled.place_heads:
             kept = words
         else:
@@ -1053,7 +1027,7 @@ def _places_in(
 def _references_in(sentence: str, compiled: _Compiled) -> list[tuple[str, str]]:
     if compiled.reference_re is None:
         return []
-    space_run = _rx().space_run
+    space_run = _space_run_re()
     found = []
     for start, end, core_start, core_end in compiled.reference_re.finditer(sentence):
         canonical = compiled.reference_names.get(_key(sentence[core_start:core_end]))
@@ -1101,7 +1075,6 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
     ``[language]`` table itself.
     """
     compiled = _compiled(profile)
-    rx = _rx()
     sentences = split_sentences(text)
     stop = compiled.stopwords
     unigrams: Counter[str] = Counter()
@@ -1114,7 +1087,7 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
     places: list[Place] = []
     references: list[Reference] = []
     for sentence in sentences:
-        sentence_words, raws, joined = _sentence_words(sentence.text, rx, normalised)
+        sentence_words, raws, joined = _sentence_words(sentence.text, normalised)
         all_words.extend(sentence_words)
         all_joined.extend(joined)
         # "May" after the first word of a sentence is the month, not the modal.
@@ -1164,7 +1137,7 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
 def _norm_title(title: str | None) -> str | None:
     if title is None:
         return None
-    text = _rx().space_run.sub(" ", title.replace(".", "")).strip().casefold()
+    text = _space_run_re.sub(" ", title.replace(".", "")).strip().casefold()
     return text.removeprefix("the ")
 
 

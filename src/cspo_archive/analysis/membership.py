@@ -316,6 +316,11 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+_gap_re = LazyPattern(r"[^\S\n]+")  # white space within a line
+_chunk_re = LazyPattern(r"\S+")
+_word_re = LazyPattern(r"\w*")
+
+
 class _NameFinder:
     """Finds names in a text, as whole words, the longest first.
 
@@ -332,16 +337,13 @@ class _NameFinder:
 
     __slots__ = (
         "_article",
-        "_chunk",
         "_firsts",
-        "_gap",
         "_heads",
         "_keys",
         "_longest",
         "_possessive",
         "_prefixes",
         "_starts",
-        "_word",
     )
 
     def __init__(self, names: Iterable[str], *, article: bool, possessive: bool) -> None:
@@ -359,20 +361,17 @@ class _NameFinder:
         self._firsts = frozenset(firsts)
         if article:
             firsts |= {"t", "T"}
-        self._gap = re.compile(r"[^\S\n]+")  # white space within a line
-        self._chunk = re.compile(r"\S+")
-        self._word = re.compile(r"\w*")
         # A name's leading word characters are all the text's there: "U" of "U.K.".
         self._heads = frozenset(self._lead(key, 0) for key in self._keys)
         self._starts = (
-            re.compile(r"(?<![\w.])[" + "".join(re.escape(c) for c in sorted(firsts)) + "]")
+            LazyPattern(r"(?<![\w.])[" + "".join(re.escape(c) for c in sorted(firsts)) + "]")
             if self._keys
             else None
         )
 
     def _lead(self, text: str, start: int) -> str:
         """The word characters at *start* (maybe none)."""
-        match = self._word.match(text, start)
+        match = _word_re.match(text, start)
         return match.group() if match else ""
 
     def _end(self, text: str, start: int) -> int | None:
@@ -382,8 +381,9 @@ class _NameFinder:
         found: int | None = None
         prefix = ""
         size = len(text)
+        chunk_re, gap_re = _chunk_re(), _gap_re()
         while True:
-            chunk = self._chunk.match(text, start, start + self._longest + 1)
+            chunk = chunk_re.match(text, start, start + self._longest + 1)
             if chunk is None:
                 return found
             # The name's last word ends in this chunk, where no word character follows.
@@ -397,7 +397,7 @@ class _NameFinder:
             if chunk.end() - start > self._longest:
                 return found
             words = prefix + chunk.group().replace("\u2019", "'")
-            gap = self._gap.match(text, chunk.end())
+            gap = gap_re.match(text, chunk.end())
             if words not in self._prefixes or gap is None:
                 return found
             prefix = words + " "
@@ -407,12 +407,13 @@ class _NameFinder:
         """Each match, left to right: start, name start, name end, possessive."""
         if self._starts is None:
             return
+        starts, gap_re = self._starts(), _gap_re()
         position = 0
-        while (candidate := self._starts.search(text, position)) is not None:
+        while (candidate := starts.search(text, position)) is not None:
             start = candidate.start()
             name_start, name_end = start, None
             if self._article and text.startswith(("the", "The"), start):
-                gap = self._gap.match(text, start + 3)
+                gap = gap_re.match(text, start + 3)
                 if gap is not None:
                     name_start, name_end = gap.end(), self._end(text, gap.end())
             if name_end is None and text[start] in self._firsts:
@@ -578,14 +579,14 @@ class _Enumeration:
         self.partial = partial
 
 
-_SEPARATOR = LazyPattern(
+_separator_re = LazyPattern(
     r"\s*(?:[,;]\s*)?(?:(?:and|&|as\s+well\s+as|along\s+with|together\s+with|alongside|plus)\s+)?",
 )
-_MARKUP = LazyPattern(r"\]\([^)\n]*\)|[\[*_]")
+_markup_re = LazyPattern(r"\]\([^)\n]*\)|[\[*_]")
 
 
 def _is_separator(gap: str) -> bool:
-    return _SEPARATOR.fullmatch(_MARKUP.sub("", gap)) is not None
+    return _separator_re.fullmatch(_markup_re.sub("", gap)) is not None
 
 
 def _find_mentions(text: str, sentences: Sequence[Sentence]) -> list[_Raw]:
@@ -673,6 +674,14 @@ class _Context:
         return _rules().threat.search(window) is not None
 
 
+#: A partial list's stem that speaks of the Initiative or its members just before it.
+_member_stem_re = LazyPattern(r"\b(?:CSpO|Initiative|members?|partners?)\b[^.;:]{0,40}$")
+#: A list going on ("..., " or "and ") just before a mention...
+_list_end_re = LazyPattern(r"(?:[,;]|\band)\s*$")
+#: ...and "in [Month] YEAR" just after it.
+_in_year_re = LazyPattern(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}\b")
+
+
 def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
     rules = _rules()
     index = items[0].sentence
@@ -693,8 +702,7 @@ def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
     stem = before[: partial_mark.start()] if partial_mark else before
     stem = stem.rstrip(" ,:—–-")
     if rules.member_before.search(stem + " ") or (
-        partial_mark is not None
-        and re.search(r"\b(?:CSpO|Initiative|members?|partners?)\b[^.;:]{0,40}$", stem)
+        partial_mark is not None and _member_stem_re.search(stem)
     ):
         return _Enumeration(items, MentionRole.MEMBER, partial)
     if ctx.threatened(index, items[0].start, items[-1].end):
@@ -723,11 +731,7 @@ def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> 
         return MentionRole.OTHER
     if rules.joined_before.search(before) or rules.joined_after.search(after):
         return MentionRole.JOINED
-    if (
-        joined_in_sentence
-        and re.search(r"(?:[,;]|\band)\s*$", before)
-        and re.match(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}\b", after)
-    ):
+    if joined_in_sentence and _list_end_re.search(before) and _in_year_re.match(after):
         return MentionRole.JOINED
     stated = rules.member_single_after.search(after)
     if stated:
