@@ -12,6 +12,8 @@ import datetime as dt
 
 from fpdf import FPDF
 
+from cspo_archive.ingestion._source import Extraction, pages_of
+
 __all__ = ["CREATED", "make_pdf", "make_pdf_without_text"]
 
 #: The creation date written in every generated PDF, so the bytes are reproducible.
@@ -111,3 +113,27 @@ def make_pdf_without_text(n_pages: int, *, created: dt.datetime = CREATED) -> by
         for row in range(10):
             pdf.rect(20, 20 + 24 * row, 170 - 10 * ((row + page) % 4), 8, style="F")
     return bytes(pdf.output())
+
+
+def pdf_pages_of(extraction: Extraction, start: int, end: int) -> tuple[int, int]:
+    """The first and last page (1-based) that ``extraction.text[start:end]`` covers
+    (a test helper: the pipeline calls ``_source.pages_of`` directly).
+
+    An empty span (``start == end``) is on the page of *start*. Raises
+    :class:`ValueError` for an extraction with no ``page_starts`` (not read
+    from a PDF) or a span outside its text.
+    """
+    starts = extraction.page_starts
+    if not starts:
+        msg = (
+            "pdf_pages_of needs an extraction read from a PDF (its page_starts are empty); "
+            "pass the Extraction that read_pdf returned"
+        )
+        raise ValueError(msg)
+    if not 0 <= start <= end <= len(extraction.text):
+        msg = (
+            f"span [{start}, {end}) is not inside the extraction's text of "
+            f"{len(extraction.text)} characters; pass 0 <= start <= end <= len(text)"
+        )
+        raise ValueError(msg)
+    return pages_of(starts, start, end)

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from conftest import python_output
 from cspo_archive.exceptions import IngestError, UndecodableContentError
 from cspo_archive.ingestion import _pdf
-from cspo_archive.ingestion._pdf import pdf_pages_of, read_pdf
+from cspo_archive.ingestion._pdf import read_pdf
 from cspo_archive.ingestion._source import Extraction, Stated
-from pdf_fixtures import make_pdf, make_pdf_without_text
+from pdf_fixtures import make_pdf, make_pdf_without_text, pdf_pages_of
 
 # An invented statement (no real document is copied): a title heading, two
 # sub-headings and six paragraphs, one of them running across the page break.

@@ -3,8 +3,8 @@
 :func:`read_pdf` turns the bytes of a PDF into an
 :class:`~cspo_archive.ingestion._source.Extraction` whose text the line pipeline
 reads: paragraphs and headings separated by blank lines, the pages in order,
-separated by a blank line. :func:`pdf_pages_of` tells which pages a span of
-that text came from.
+separated by a blank line. ``Extraction.page_starts`` (read with ``_source.pages_of``)
+tell which pages a span of that text came from.
 
 **Extraction mode.** pypdf's *plain* mode (``page.extract_text()``) is used,
 with a ``visitor_text`` callback that gives, for each line, where its
@@ -70,12 +70,12 @@ from cspo_archive._validators import LANGUAGE_RE
 from cspo_archive.exceptions import IngestError, UndecodableContentError
 from cspo_archive.ingestion._decode import _as_bytes
 from cspo_archive.ingestion._lines import _ends_clause, _is_heading, _quote
-from cspo_archive.ingestion._source import Extraction, PageFacts, Stated, pages_of
+from cspo_archive.ingestion._source import Extraction, PageFacts, Stated
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader
 
-__all__ = ["pdf_pages_of", "read_pdf"]
+__all__ = ["read_pdf"]
 
 MEDIA_TYPE: Final = "application/pdf"
 
@@ -257,29 +257,6 @@ def read_pdf(data: bytes, source: str) -> Extraction:
         page_starts=tuple(page_starts),
         replacement_characters=replaced,
     )
-
-
-def pdf_pages_of(extraction: Extraction, start: int, end: int) -> tuple[int, int]:
-    """The first and last page (1-based) that ``extraction.text[start:end]`` covers.
-
-    An empty span (``start == end``) is on the page of *start*. Raises
-    :class:`ValueError` for an extraction with no ``page_starts`` (not read
-    from a PDF) or a span outside its text.
-    """
-    starts = extraction.page_starts
-    if not starts:
-        msg = (
-            "pdf_pages_of needs an extraction read from a PDF (its page_starts are empty); "
-            "pass the Extraction that read_pdf returned"
-        )
-        raise ValueError(msg)
-    if not 0 <= start <= end <= len(extraction.text):
-        msg = (
-            f"span [{start}, {end}) is not inside the extraction's text of "
-            f"{len(extraction.text)} characters; pass 0 <= start <= end <= len(text)"
-        )
-        raise ValueError(msg)
-    return pages_of(starts, start, end)
 
 
 # --- opening ---------------------------------------------------------------------------
