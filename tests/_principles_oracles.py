@@ -33,7 +33,7 @@ def scan(
 ) -> tuple[list[str | None], str | None]:
     """What each matcher finds in the sentence *text* (:func:`find`), and what the
     markers find (only when no principle is found, unless *markers*)."""
-    bound, bound_markers = taxonomy.bind(text)
+    bound, bound_markers = taxonomy.bind(fold(text))
     found = [None if matcher is None else matcher.find(text) for matcher in bound]
     marker = None
     if bound_markers is not None and (markers or not any(found)):

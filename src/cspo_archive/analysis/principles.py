@@ -1,11 +1,11 @@
 """Principles: which of the initiative's principles a text states, with the
 sentences that state them, and what changed between two releases.
 
-The taxonomy is data: the ``[principles]`` table of the profile
-(``profiles/cspo.principles.toml``), whose header documents the small pattern
-language each phrasing is written in. The taxonomy is parsed once per
-process, on first use; each phrasing is compiled to a regular expression only
-when a text contains the words it needs (``_principles_engine`` says how).
+The taxonomy is data: the ``[principles]`` table of a profile (the bundled
+``profiles/cspo.toml``, whose comments above that table document the small
+pattern language each phrasing is written in), validated once as the
+profile's :class:`Taxonomy`; each phrasing is compiled to a regular expression
+only when a text contains the words it needs (``_principles_engine`` says how).
 
 Each finding points back to its evidence: every :class:`PrincipleHit` holds the
 sentences (:class:`~cspo_archive.analysis._sentences.Sentence`, with offsets)
@@ -17,18 +17,15 @@ the taxonomy does not know yet is never invisible.
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from attrs import frozen
 
 from cspo_archive.analysis import _principles_engine as engine
+from cspo_archive.analysis._document import Document, prepared
 from cspo_archive.analysis._principles_engine import GROUPS as GROUPS
-from cspo_archive.analysis._principles_engine import Principle
-from cspo_archive.analysis._sentences import Sentence, split_sentences
-from cspo_archive.exceptions import ArchiveFormatError
+from cspo_archive.analysis._principles_engine import Principle, Taxonomy
+from cspo_archive.analysis._sentences import Sentence
 
 __all__ = [
     "Commitment",
@@ -37,10 +34,10 @@ __all__ = [
     "PrincipleHit",
     "Principles",
     "PrinciplesChange",
+    "Taxonomy",
     "compare_principles",
     "compile_phrasing",
     "extract_principles",
-    "load_taxonomy",
 ]
 
 STATUSES = ("added", "dropped", "retained", "reworded")
@@ -144,8 +141,6 @@ class PrinciplesChange:
 # --- the pattern language and the taxonomy ----------------------------------------
 # Both live in ``_principles_engine``.
 
-_DEFAULT_SOURCE = "cspo_archive/profiles/cspo.principles.toml"
-
 
 def compile_phrasing(phrasing: str) -> str:
     """The regular expression (text) of one *phrasing*; raises ``ValueError`` if invalid.
@@ -158,58 +153,31 @@ def compile_phrasing(phrasing: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-@functools.lru_cache(maxsize=32)
-def _compiled(version: str, fingerprint: str, source: str) -> engine.Taxonomy:
-    """Compile a taxonomy once per (version, content); *version* keys the cache readably."""
-    del version  # part of the key only; the content decides
-    return engine.build(fingerprint, source)
+def _default_taxonomy() -> Taxonomy:
+    from cspo_archive.analysis._profile import load_profile
 
-
-def _taxonomy(profile: Mapping[str, Any] | None) -> engine.Taxonomy:
-    if profile is None:
-        from cspo_archive.profiles import load_profile
-
-        profile, source = load_profile(), _DEFAULT_SOURCE
-    else:
-        source = "<profile given to cspo_archive.analysis.principles>"
-    table = profile.get("principles")
-    if not isinstance(table, Mapping):
-        msg = "the profile has no [principles] table; add one (see profiles/cspo.principles.toml)"
-        raise ArchiveFormatError(msg, path=source)
-    try:
-        fingerprint = json.dumps(table, sort_keys=True, ensure_ascii=False)
-    except (TypeError, ValueError) as exc:
-        msg = f"[principles] holds a value that is not text, a number, a list or a table ({exc})"
-        raise ArchiveFormatError(msg, path=source) from None
-    return _compiled(str(table.get("version")), fingerprint, source)
+    return load_profile().principles
 
 
 # --- the API -----------------------------------------------------------------------
 
 
-def load_taxonomy(profile: Mapping[str, Any] | None = None) -> tuple[Principle, ...]:
-    """The principles of *profile*'s taxonomy (the bundled CSpO profile by default).
-
-    Raises :class:`~cspo_archive.exceptions.ArchiveFormatError` naming the
-    entry and the fix when the taxonomy is invalid.
-    """
-    return _taxonomy(profile).principles
-
-
-def extract_principles(text: str, profile: Mapping[str, Any] | None = None) -> Principles:
-    """The principles *text* states, each with every sentence stating it.
+def extract_principles(text: str | Document, taxonomy: Taxonomy | None = None) -> Principles:
+    """The principles *text* states, each with every sentence stating it, by
+    *taxonomy*, a profile's principles section (the bundled profile's by default).
 
     A sentence may state several principles. A sentence with a commitment
     marker and no principle becomes an unclassified :class:`Commitment`.
-    Never raises on any text (only on an invalid taxonomy).
+    Never raises.
     """
-    taxonomy = _taxonomy(profile)
+    taxonomy = taxonomy if taxonomy is not None else _default_taxonomy()
+    document = prepared(text)
     # Only the phrasings whose words occur in the text can match in it: bind
     # (and compile) just those, once for all the sentences.
-    matchers, markers = taxonomy.bind(text)
+    matchers, markers = taxonomy.bind(document.folded)
     found: list[list[tuple[Sentence, str]]] = [[] for _ in taxonomy.principles]
     unclassified: list[Commitment] = []
-    for sentence in split_sentences(text):
+    for sentence in document.sentences:
         stated = False
         for evidence, matcher in zip(found, matchers, strict=True):
             if matcher is None:
@@ -256,19 +224,20 @@ def _order(old: Sequence[str], new: Sequence[str]) -> list[str]:
 
 
 def compare_principles(
-    old: Principles, new: Principles, profile: Mapping[str, Any] | None = None
+    old: Principles, new: Principles, taxonomy: Taxonomy | None = None
 ) -> PrinciplesChange:
     """What changed in the principles stated from *old* to *new*.
 
     Both should come from the same taxonomy version (``old.taxonomy_version``
     and ``new.taxonomy_version`` are kept in the result). Changes follow the
-    order of *profile*'s taxonomy (the bundled one by default); principles it
+    order of *taxonomy* (the bundled profile's by default); principles it
     does not know follow, in the order of the two texts' taxonomy. Evidence
     sentences are compared by their text with runs of white space made single.
     """
     old_hits = {hit.principle.id: hit for hit in old.hits}
     new_hits = {hit.principle.id: hit for hit in new.hits}
-    rank = {principle.id: i for i, principle in enumerate(load_taxonomy(profile))}
+    taxonomy = taxonomy if taxonomy is not None else _default_taxonomy()
+    rank = {principle.id: i for i, principle in enumerate(taxonomy.principles)}
     merged = {p: i for i, p in enumerate(_order(list(old_hits), list(new_hits)))}
     changes = []
     for principle_id in sorted(merged, key=lambda p: (rank.get(p, len(rank)), merged[p])):

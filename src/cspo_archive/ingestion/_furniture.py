@@ -109,9 +109,9 @@ _PLACEHOLDER: Final = re.compile(r"(?<!\\)\{([A-Za-z_]\w*)\}")
 @functools.cache
 def _rules() -> _Rules:
     """The shipped rules (``profiles/ingest.toml``), compiled on first use and kept."""
-    from cspo_archive.profiles import FOLDER, load_profile
+    from cspo_archive.profiles import FOLDER, load_table
 
-    return _compile(load_profile(_NAME), str(FOLDER / f"{_NAME}.toml"))
+    return _compile(load_table(_NAME), str(FOLDER / f"{_NAME}.toml"))
 
 
 def load_rules(path: Path | None = None) -> _Rules:

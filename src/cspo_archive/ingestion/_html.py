@@ -1016,9 +1016,9 @@ def _compile_sites(document: object, path: str) -> tuple[_Site, ...]:
 @functools.cache
 def _sites() -> tuple[_Site, ...]:
     """The site rules of ``profiles/sites.toml`` (read and checked on first use)."""
-    from cspo_archive.profiles import FOLDER, load_profile
+    from cspo_archive.profiles import FOLDER, load_table
 
-    return _compile_sites(load_profile("sites"), str(FOLDER / "sites.toml"))
+    return _compile_sites(load_table("sites"), str(FOLDER / "sites.toml"))
 
 
 def _match_site(

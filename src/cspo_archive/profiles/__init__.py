@@ -1,9 +1,11 @@
-"""Profiles: an initiative's vocabulary as data, not code.
+"""The data files: profiles (an initiative's vocabulary) and the ingestion rules.
 
 A profile is a TOML file in this package (``cspo.toml`` for the Combined Space
-Operations Initiative) with one top-level table per analysis: ``[profile]``
-(name and version), ``[membership]``, ``[principles]``, ``[language]``. Each
-analysis reads only its own table.
+Operations Initiative, ``artemis.toml`` for the Artemis Accords) with
+``[profile]`` (name and version) and one table per analysis: ``[membership]``,
+``[principles]``, ``[language]``. :func:`cspo_archive.load_profile` reads one
+into a typed, validated :class:`~cspo_archive.Profile`. ``ingest.toml`` and
+``sites.toml`` hold the ingestion's rules.
 
 The TOML file is the source of truth. Beside it, ``<name>.json`` holds the same
 data already parsed, with the SHA-256 of the TOML bytes it was made from:
@@ -23,7 +25,7 @@ from typing import Any
 
 from cspo_archive.exceptions import ArchiveFormatError
 
-__all__ = ["load_profile"]
+__all__ = ["load_table", "read_toml"]
 
 #: The folder of the profiles (a plain package folder, also inside a wheel).
 FOLDER = Path(__file__).parent
@@ -41,10 +43,10 @@ def _parse_toml(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        msg = f"profile file {path.name} is not UTF-8 ({exc}); save it as UTF-8"
+        msg = f"{path} is not UTF-8 ({exc}); save it as UTF-8"
         raise ArchiveFormatError(msg, path=str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
-        msg = f"profile file {path.name} is not valid TOML: {exc}"
+        msg = f"{path} is not valid TOML: {exc}; correct it there"
         raise ArchiveFormatError(msg, path=str(path)) from exc
 
 
@@ -77,13 +79,23 @@ def parsed_document(path: Path) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def read_toml(path: Path) -> dict[str, Any]:
+    """The table in the TOML file at *path*, with an error that names the file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}; check the path"
+        raise ArchiveFormatError(msg, path=str(path)) from None
+    return _parse_toml(path, raw)
+
+
 @functools.cache
-def load_profile(name: str = "cspo") -> dict[str, Any]:
-    """Load the profile *name* (cached; treat the result as read-only)."""
+def load_table(name: str = "cspo") -> dict[str, Any]:
+    """The table of the data file *name* in this folder (cached; treat it as read-only)."""
     main = FOLDER / f"{name}.toml"
     if not name.isidentifier() or not main.is_file():
         available = sorted(p.stem for p in FOLDER.glob("*.toml"))
-        msg = f"no profile {name!r}; available: {', '.join(available) or 'none'}"
+        msg = f"no data file {name!r}; available: {', '.join(available) or 'none'}"
         raise ArchiveFormatError(msg, path=str(main))
     raw = main.read_bytes()
     parsed = _parsed(main, _digest(raw))
