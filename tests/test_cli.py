@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import build_snapshot, python_output, seed_capture
+import cspo_archive
 from cspo_archive import Archive
 from cspo_archive.cli import main
 
@@ -378,6 +379,44 @@ def test_timeline_prints_every_release(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0
     assert NEWS_2022 in out
     assert NEWS_2025 in out
+
+
+def test_compare_and_timeline_read_with_the_profile_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--profile takes a bundled profile's name or a profile's TOML file; the report
+    names the version of the profile it was read with."""
+    from cspo_archive.profiles import load_table
+
+    code, out, _ = _run(capsys, "compare", "--format", "json", "--profile", "cspo")
+    assert code == 0
+    version = load_table("cspo")["profile"]["version"]
+    assert json.loads(out)["comparison"]["profile_version"] == version
+    table = (Path(cspo_archive.__file__).parent / "profiles" / "cspo.toml").read_text("utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(table.replace('version = "2026.1"', 'version = "mine-3"', 1), "utf-8")
+    for command, key in (("compare", "comparison"), ("timeline", "timeline")):
+        code, out, _ = _run(capsys, command, "--format", "json", "--profile", str(mine))
+        assert code == 0
+        assert json.loads(out)[key]["profile_version"] == "mine-3"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("nope", "'nope' is not a bundled profile; the bundled profiles are "),
+        ("ingest", "'ingest' is a data file of the ingestion"),
+        ("missing.toml", "cannot read missing.toml"),
+    ],
+)
+def test_an_unknown_profile_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], given: str, expected: str
+) -> None:
+    """An unknown profile name, a data file or a missing file: exit 2, one line, the fix."""
+    code, _, err = _run(capsys, "compare", "--profile", given)
+    assert code == 2
+    assert expected in err
+    assert err.count("\n") == 1
 
 
 def test_compare_needs_two_comparable_releases(

@@ -99,7 +99,10 @@ def test_from_file_reads_the_same_profile() -> None:
 
 def test_a_data_file_is_not_a_profile() -> None:
     """Asking for the ingestion's rules as a profile names the profiles there are."""
-    with pytest.raises(ProfileError, match=r"'ingest' is a data file.*profiles are .*cspo"):
+    with pytest.raises(
+        ProfileError,
+        match=r"'ingest' is a data file of the ingestion; the bundled profiles are .*cspo",
+    ):
         load_profile("ingest")
 
 
@@ -259,3 +262,23 @@ def test_a_file_that_cannot_be_read_says_so(tmp_path: Path) -> None:
     broken.write_text("[profile\n", encoding="utf-8")
     with pytest.raises(ArchiveFormatError, match=r"broken\.toml is not valid TOML"):
         Profile.from_file(broken)
+
+
+def _proper_terms(name: str) -> set[str]:
+    """The initiative's own names in profile *name*: its acronyms and multi-word names."""
+    terms = load_table(name)["membership"]["initiative_terms"]
+    return {t for t in terms if sum(c.isupper() for c in t) >= 2 or (" " in t and t[:1].isupper())}
+
+
+def test_no_word_of_an_initiative_is_in_the_analysis_code() -> None:
+    """The analyses name no initiative: every initiative's names live in its profile
+    (package and file names such as ``cspo_archive`` and ``cspo.toml`` aside)."""
+    import cspo_archive.analysis as package
+
+    terms = set().union(*(_proper_terms(p) for p in ("cspo", "artemis")))
+    assert {"CSpO", "Combined Space Operations", "Artemis Accords"} <= terms
+    allowed = re.compile(r"cspo_archive|cspo\.toml|\"cspo\"|``cspo``|artemis\.toml|``artemis``")
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        code = allowed.sub("", path.read_text(encoding="utf-8"))
+        for term in terms:
+            assert term.casefold() not in code.casefold(), f"{path.name} names {term!r}"

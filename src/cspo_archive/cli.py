@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 from cspo_archive.exceptions import CspoArchiveError
 
 if TYPE_CHECKING:
+    from cspo_archive.analysis import Profile
     from cspo_archive.archive import Archive
     from cspo_archive.ingestion import Ingested, Publication
     from cspo_archive.model import PublishedDate, Snapshot
@@ -170,6 +171,10 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     formats = ["md", "markdown", "html", "json", "text"]
+    profile_help = (
+        "the vocabulary to read with: a bundled profile's name (cspo, artemis) or a "
+        "profile's TOML file (default: cspo)"
+    )
     p = command("compare", "Compare two releases: membership, principles, language, metadata.")
     p.add_argument("old", nargs="?", metavar="OLD", help="id, unique prefix or ID@sha256:HEX")
     p.add_argument("new", nargs="?", metavar="NEW", help="id, unique prefix or ID@sha256:HEX")
@@ -180,11 +185,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
 
     p = command("timeline", "Membership and principles across every release of the archive.")
     p.add_argument("--format", choices=formats, help="report format (default: as for compare)")
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
 
     p = command("lock", "Pin snapshots in a lock file, and verify the pins.")
     lock_sub = p.add_subparsers(dest="lock_command", metavar="ACTION", parser_class=_Parser)
@@ -607,6 +614,17 @@ def default_pair(snapshots: Sequence[Snapshot]) -> tuple[Snapshot, Snapshot]:
     raise _UsageError(msg)
 
 
+def _profile(given: str | None) -> Profile | None:
+    """The profile --profile names: a bundled one by name, else a TOML file."""
+    from cspo_archive.analysis import Profile, load_profile
+
+    if given is None:
+        return None
+    if given.endswith(".toml") or "/" in given or "\\" in given:
+        return Profile.from_file(given)
+    return load_profile(given)
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cspo_archive.analysis import compare
     from cspo_archive.report import render
@@ -620,7 +638,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     else:
         old = archive.get(archive.resolve(args.old))
         new = archive.get(archive.resolve(args.new))
-    report = render(compare(old, new), _report_format(args), color=_use_color(args))
+    profile = _profile(args.profile)
+    report = render(
+        compare(old, new, profile=profile), _report_format(args), color=_use_color(args)
+    )
     _emit(report, args.output)
     return 0
 
@@ -630,7 +651,10 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     from cspo_archive.report import render
 
     archive = _open_archive(args.archive)
-    report = render(timeline(archive), _report_format(args), color=_use_color(args))
+    profile = _profile(args.profile)
+    report = render(
+        timeline(archive, profile=profile), _report_format(args), color=_use_color(args)
+    )
     _emit(report, args.output)
     return 0
 

@@ -139,7 +139,7 @@ def compare(
     budget_seconds: float | None = None,
 ) -> Comparison:
     """Compare two snapshots: membership, principles, language and metadata,
-    with *profile* (the bundled CSpO profile by default).
+    with *profile* (the bundled ``cspo`` profile by default).
 
     Each text is prepared once (:class:`~cspo_archive.analysis.Document`) and
     every analysis reads it with its section of the profile. The word diff is

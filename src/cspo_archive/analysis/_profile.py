@@ -115,12 +115,12 @@ def _load(name: str) -> Profile:
     from cspo_archive.profiles import FOLDER, load_table
 
     path = FOLDER / f"{name}.toml"
-    table = load_table(name)
-    if "profile" not in table:
-        available = sorted(p.stem for p in FOLDER.glob("*.toml") if b"[profile]" in p.read_bytes())
+    bundled = sorted(p.stem for p in FOLDER.glob("*.toml") if b"[profile]" in p.read_bytes())
+    if name not in bundled:
+        kind = "a data file of the ingestion" if path.is_file() else "not a bundled profile"
         msg = (
-            f"{name!r} is a data file of the ingestion, not a profile; the bundled "
-            f"profiles are {', '.join(available)}"
+            f"{name!r} is {kind}; the bundled profiles are {', '.join(bundled)} "
+            "(or read your own with Profile.from_file(path))"
         )
         raise ProfileError(msg, path=str(path), entry="profile")
-    return Profile.from_table(table, source=str(path))
+    return Profile.from_table(load_table(name), source=str(path))

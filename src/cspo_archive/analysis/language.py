@@ -43,8 +43,8 @@ People
     ``Gen.``), an honorific (``the Hon``, ``Dr``), a civilian title written
     before it (``Defence Secretary Ben Wallace``), or followed by a title
     (``Gary Martin, Director Operational Policy, said``). A title is taken
-    from after the name (``, Commander UK Space Command,``) or else just before
-    the rank (``Chief of Space Operations Gen. Chance Saltzman``). Across two
+    from after the name (``, Commander of the Northern Fleet,``) or else just before
+    the rank (``Chief of the Air Staff Air Marshal Jane Doe``). Across two
     releases, people with the same surname and compatible given names (equal,
     one a prefix of at least three letters of the other — ``Harv``/``Harvey``
     — a nickname in the profile, or an initial) are the same person.
@@ -744,7 +744,7 @@ def _title_after(sentence: str, end: int, compiled: LanguageRules) -> str | None
 
 
 def _title_before(sentence: str, start: int, compiled: LanguageRules) -> str | None:
-    """A title written just before *start* ("Chief of Space Operations Gen. ...")."""
+    """A title written just before *start* ("Chief of the Air Staff Air Marshal ...")."""
     before = sentence[:start].rstrip()
     if before.endswith(","):
         before = before[:-1].rstrip()

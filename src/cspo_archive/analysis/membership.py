@@ -15,8 +15,9 @@ cspo_archive.analysis._countries_build`` generates from those libraries (so they
 are not needed at run time), and everything those lack (variants such as "U.K."
 or "Britain", names that are not nations such as "North America" or "New
 Jersey", non-nation groupings, and the phrases that give a mention its role)
-from the ``[membership]`` table of the profile (``cspo.toml``), applied at run
-time.
+from the ``[membership]`` table of a profile (its :class:`MembershipRules`), applied
+at run time. Every phrase below is an example of the bundled profile's cues; the
+rules themselves name no initiative.
 
 Rules
 -----
@@ -42,13 +43,13 @@ one role:
   before "joined", "became members", "were welcomed", "as new members";
 * OTHER if a nation in it is possessive ("Russia's and China's");
 * MEMBER after a participant phrase ("comprises", "consists of", "is made up
-  of", "representatives from", "the CSpO nations of", "partnership of",
+  of", "representatives from", "the <initiative> nations of", "partnership of",
   "members:", "includes"), even if the sentence also speaks of threats;
 * otherwise OTHER if threat words stand near it ("China and Russia's
   anti-satellite tests", "hostile", "adversaries");
 * MEMBER before "are (all) members/partners", or when it has three or more
   nations and the sentence or a neighbouring sentence of its paragraph speaks
-  of the initiative ("CSpO", "Initiative", "coalition") or claims a count;
+  of the initiative (the profile's ``initiative_terms``) or claims a count;
 * otherwise OTHER.
 
 A list introduced by "including", "such as", "notably"... or ended by "and
@@ -60,8 +61,8 @@ host", or after "in"/"at" in a sentence about a meeting ("gathered in
 France"); JOINED after "welcomed"/"joined by" or before "joined"/"became a
 member"/"was welcomed" (and "..., France in February 2020" right after a
 JOINED mention); MEMBER before "is a member/partner" (unless another grouping
-is named there: "a member of NATO") or "and its CSpO partners"; otherwise
-OTHER ("the UK's interests", "Russia's test", "UK Space Command").
+is named there: "a member of NATO") or "and its <initiative> partners"; otherwise
+OTHER ("the UK's interests", "Russia's test", "UK Strategic Command").
 
 *Members.* ``members`` is known only if the text lists members completely: at
 least one MEMBER enumeration that is not partial (a partial one counts when a
@@ -74,11 +75,11 @@ newcomers, names members only partially, or never speaks of membership at all.
 It is never ``()``: silence about members is not an empty membership.
 
 *Counts.* "<number> [qualifiers] nations/countries/members/partners/..."
-("seven nations", "the ten CSpO Initiative nations", "10 partner nations") and
+("seven nations", "the ten <initiative> nations", "10 partner nations") and
 "<number>-nation [... coalition]" ("ten-nation space coalition"), numbers 2-99
 in words (up to twenty) or digits. Not counted: "one"/"no nation", "the two
 nations" (bilateral talk), approximations ("more than ten nations"), counts
-with another noun ("four continents", "2 December", "Vision 2031", "£1.4
+with another noun ("four continents", "2 December", "Agenda 2030", "£1.4
 billion") and counts in a sentence about threats that does not name the
 initiative ("three countries have tested anti-satellite weapons"). A count is
 ``"new"`` when qualified "new"/"additional"/"more" or followed by "joined", or
