@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_snapshot, python_output, seed_capture
 import cspo_archive
+from conftest import build_snapshot, python_output, seed_capture
 from cspo_archive import Archive
 from cspo_archive.cli import main
 
