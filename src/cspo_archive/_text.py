@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 import unicodedata
 
 from cspo_archive._lazy_re import LazyPattern
@@ -12,12 +11,12 @@ from cspo_archive.exceptions import InvalidIdError
 
 #: The only digest algorithm; written ``sha256:<64 lowercase hex>`` (pooch style).
 DIGEST_PREFIX = "sha256:"
-DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+DIGEST_RE = LazyPattern(r"sha256:[0-9a-f]{64}")
 
 #: Longest id accepted. Leaves room under every file system's 255-byte name limit
 #: and keeps ids readable in tables and lock files.
 MAX_ID_LENGTH = 128
-_ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID_RE = LazyPattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Names Windows will not create, whatever the extension: the archive is meant to
 # be cloned anywhere.
 _WINDOWS_RESERVED = frozenset(
@@ -95,8 +94,8 @@ def is_id(value: object) -> bool:
     return True
 
 
-_APOSTROPHES = re.compile(r"['\u2019\u02bc]")
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_APOSTROPHES = LazyPattern(r"['\u2019\u02bc]")
+_NON_SLUG = LazyPattern(r"[^a-z0-9]+")
 
 
 def slugify(title: str, max_length: int = MAX_ID_LENGTH) -> str:
@@ -130,12 +129,12 @@ def make_id(title: str, published: datetime.date) -> str:
 
 # --- canonical text -------------------------------------------------------------
 
-_LINE_BREAKS = re.compile(r"\r\n|\r")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_LINE_BREAKS = LazyPattern(r"\r\n|\r")
+_BLANK_RUNS = LazyPattern(r"\n{3,}")
 # C0 and C1 controls other than tab and line feed have no place in a publication's
 # text; DEL likewise.
-_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_FORBIDDEN_CONTROLS = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = LazyPattern(r"[\ud800-\udfff]")
 
 
 def canonicalize(text: str) -> str:

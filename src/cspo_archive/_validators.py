@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._text import canonical_problem, is_digest
 from cspo_archive.exceptions import InvalidMetadataError
 
@@ -34,7 +35,7 @@ def instance(kind: type | tuple[type, ...], expected: str) -> Callable[..., None
 #: Control characters (C0 but tab, DEL, C1): no title or note needs them, and one
 #: such as ESC would reach a terminal that shows the value.
 #: Lone surrogates (U+D800-U+DFFF) are not characters: UTF-8 cannot encode them.
-_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROLS = LazyPattern(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def optional_instance(kind: type, expected: str) -> Callable[..., None]:
@@ -77,7 +78,7 @@ def optional_text_line(inst: object, attribute: attrs.Attribute[Any], value: obj
         text_line(inst, attribute, value)
 
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_RE = LazyPattern(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slug(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -100,7 +101,7 @@ def slugs(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
         fail(attribute, value, "sorted and without repeats (use Metadata.create or sorted(set()))")
 
 
-URL_RE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+URL_RE = LazyPattern(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
 def optional_url(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -108,7 +109,7 @@ def optional_url(_inst: object, attribute: attrs.Attribute[Any], value: object) 
         fail(attribute, value, "an absolute http(s) URL or None")
 
 
-LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+LANGUAGE_RE = LazyPattern(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 
 def language(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

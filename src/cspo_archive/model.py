@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from typing import Any, Final, TypeVar
 
 import attrs
 from attrs import field, frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._text import check_id, is_digest, text_digest
 from cspo_archive._validators import (
     URL_RE,
@@ -144,7 +144,7 @@ class Metadata:
 #: The most redirects :func:`fetch` follows; one more is an error.
 MAX_REDIRECTS: Final = 10
 #: One hop of a redirect chain, as :attr:`Fetch.redirects` records it.
-_HOP = re.compile(r"(30[12378]) (\S+) -> (\S+)")
+_HOP = LazyPattern(r"(30[12378]) (\S+) -> (\S+)")
 
 
 _url = [instance(str, "an absolute http(s) URL"), optional_url]

@@ -15,6 +15,7 @@ from typing import Final, Literal
 
 import attrs
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._text import sha256_digest
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingestion._decode import _as_bytes
@@ -42,11 +43,11 @@ _UNREADABLE: Final = (
     (b"7z\xbc\xaf", "a 7-Zip archive"),
     (b"Rar!", "a RAR archive"),
 )
-_HTML_START = re.compile(
+_HTML_START = LazyPattern(
     rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
     re.IGNORECASE | re.DOTALL,
 )
-_HTML_TAGS = re.compile(
+_HTML_TAGS = LazyPattern(
     rb"</?(?:p|div|h[1-6]|article|main|section|span|br|a|nav|header|footer|ul|ol|li|body"
     rb"|html|head|script|style|img|table|tr|td|figure|figcaption|button|form)\b[^>]*>",
     re.IGNORECASE,
@@ -83,7 +84,7 @@ def kind_of(data: bytes, *, name: str | None = None, media_type: str | None = No
         raise _unreadable(source, "a WebP image", _advice("image"))
     if stripped.startswith(b"{"):
         return _json_kind(data, source)
-    if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= _TAGS_OF_MARKUP:
+    if _HTML_START.match(head) or len(_HTML_TAGS().findall(head)) >= _TAGS_OF_MARKUP:
         return "html"
     hinted = (media_type or "").split(";")[0].strip().lower() in {
         "text/html",

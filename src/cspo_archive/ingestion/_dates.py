@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.ingestion._lines import _line_range, _quote
 from cspo_archive.model import DateSource, PublishedDate
 
@@ -46,14 +47,14 @@ _DATE = (
     rf"|{_MONTH}\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){_TIME}"
 )
-_DATE_RE = re.compile(_DATE, re.IGNORECASE)
+_DATE_RE = LazyPattern(_DATE, re.IGNORECASE)
 #: A date, a dash and where it was issued, no sentence: "March 4, 2025 – Ottawa, Ontario
 #: – National Defence". Read as a date only just below a title (see ``_split._datelines``).
-_DATELINE_RE = re.compile(rf"(?:{_DATE})\s*(?:[–—|]|--?)\s*[^.!?]{{1,150}}", re.IGNORECASE)
-_DMY = re.compile(r"([0-3]?\d)(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", re.I)
-_MDY = re.compile(r"([a-z]{3})[a-z]*\.?\s+([0-3]?\d)(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_DATELINE_RE = LazyPattern(rf"(?:{_DATE})\s*(?:[–—|]|--?)\s*[^.!?]{{1,150}}", re.IGNORECASE)
+_DMY = LazyPattern(r"([0-3]?\d)(?:st|nd|rd|th)?\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})", re.I)
+_MDY = LazyPattern(r"([a-z]{3})[a-z]*\.?\s+([0-3]?\d)(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
+_ISO = LazyPattern(r"(\d{4})-(\d{2})-(\d{2})")
+_NUMERIC = LazyPattern(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -6,6 +6,7 @@ import codecs
 import re
 from typing import Final
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import IngestError, UndecodableContentError
 from cspo_archive.ingestion._lines import _BREAK
 from cspo_archive.ingestion._records import Decoded
@@ -21,15 +22,15 @@ _BOMS: Final = (
 )
 # Controls that have no place in text: all C0 but tab, line feed, form feed and
 # carriage return; DEL; all C1.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_NOT_TEXT = LazyPattern(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # A charset_normalizer guess above this mess ratio is no guess at all.
 _MAX_CHAOS: Final = 0.1
 # Characters a Western text may have between two letters (apostrophes, dashes).
-_WESTERN_INFIX = re.compile(
+_WESTERN_INFIX = LazyPattern(
     r"(?<=[^\W\d_])[^\x00-\x7f\w\u2018\u2019\u00b4\u2013\u2014\u00b7](?=[^\W\d_])"
 )
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = LazyPattern(r"[^\x00-\x7f]")
+_ASCII_LETTER = LazyPattern(r"[A-Za-z]")
 
 
 def decode(
@@ -194,8 +195,8 @@ def _western(data: bytes) -> str | None:
         return None
     if _NOT_TEXT.search(text) is not None:
         return None
-    ascii_letters = len(_ASCII_LETTER.findall(text))
-    other_letters = sum(1 for c in _NON_ASCII.findall(text) if c.isalpha())
+    ascii_letters = len(_ASCII_LETTER().findall(text))
+    other_letters = sum(1 for c in _NON_ASCII().findall(text) if c.isalpha())
     if ascii_letters == 0 or other_letters * 3 > ascii_letters + other_letters:
         return None
     # Symbols inside words ('Za¿ó³æ') mean another code page was meant.
@@ -212,7 +213,7 @@ def _checked(decoded: Decoded, source: str) -> Decoded:
 
 
 def _line_of(text: str, offset: int) -> int:
-    return len(_BREAK.findall(text, 0, offset)) + 1
+    return len(_BREAK().findall(text, 0, offset)) + 1
 
 
 def _control_error(

@@ -21,6 +21,7 @@ from typing import Any, Final, Literal
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import ArchiveFormatError
 from cspo_archive.ingestion._dates import _DATE
 from cspo_archive.model import DocumentType
@@ -80,10 +81,10 @@ def _ci(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_ENTRY_PREFIX = re.compile(r"(?:[-*•·]\s*|\d{1,2}[.)]\s*)")
+_ENTRY_PREFIX = LazyPattern(r"(?:[-*•·]\s*|\d{1,2}[.)]\s*)")
 _PUBLISHED = r"(?:first\s+|date\s+)?published(?:\s+on)?:?"
 _UPDATED = r"(?:(?:last\s+)?updated|(?:date|last)\s+modified|modified)(?:\s+on)?:?"
-_DATE_KEYWORD = _ci(f"{_PUBLISHED}|{_UPDATED}")
+_DATE_KEYWORD = LazyPattern(f"{_PUBLISHED}|{_UPDATED}", re.IGNORECASE)
 
 #: The shared fragments a rule names as ``{date}``, ``{published}``, ``{updated}``:
 #: each is a sequence (no alternation at its top level), substituted as written.
@@ -100,10 +101,10 @@ _FLAGS: Final = ("gap", "needs_follow", "absorb", "reappear", "notes")
 _KEYS: Final = ("kind", *_REGEX_KEYS, *_FLAGS, "limit", "dates")
 _NEEDS_FOLLOW: Final = ("gap", "limit", "needs_follow", "absorb", "reappear", "notes")
 _DATES: Final = ("published", "updated", "history")
-_KIND: Final = re.compile(r"[a-z]+(?:-[a-z]+)*")
-_PATTERN_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
+_KIND: Final = LazyPattern(r"[a-z]+(?:-[a-z]+)*")
+_PATTERN_NAME: Final = LazyPattern(r"[a-z][a-z0-9_]*")
 # A placeholder: a name in braces ({2} and {0,250} are repetition, not names).
-_PLACEHOLDER: Final = re.compile(r"(?<!\\)\{([A-Za-z_]\w*)\}")
+_PLACEHOLDER: Final = LazyPattern(r"(?<!\\)\{([A-Za-z_]\w*)\}")
 
 
 @functools.cache
@@ -196,7 +197,7 @@ class _Compiler:
                 f"use one of {known} (or define it in [patterns]); write \\{{ for a literal brace",
             )
 
-        return _PLACEHOLDER.sub(substitute, "|".join(parts))
+        return _PLACEHOLDER().sub(substitute, "|".join(parts))
 
     def shared_text(self, name: str, within: tuple[str, ...] = ()) -> str:
         if name not in self.shared:

@@ -61,6 +61,7 @@ from urllib.parse import urljoin, urlsplit
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._validators import URL_RE
 from cspo_archive.exceptions import ArchiveFormatError, IngestError, UndecodableContentError
 from cspo_archive.ingestion._decode import _BOMS, _as_bytes, decode
@@ -89,7 +90,7 @@ _NOT_HTML: Final = (
 )
 _RIFF_KINDS: Final = {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "a video"}
 #: Tags that make a text HTML (one of them must be in it).
-_HTML_TAG = re.compile(
+_HTML_TAG = LazyPattern(
     r"<(?:!doctype\s+html|html|head|body|title|meta|p|div|article|main|section|h[1-6]"
     r"|br|span|a|table|ul|ol|li|header|footer|nav|script|style|link)[\s/>]",
     re.IGNORECASE,
@@ -99,10 +100,10 @@ _HTML_TAG = re.compile(
 
 #: How far into the bytes a <meta> charset declaration is looked for (as browsers do).
 _PRESCAN: Final = 4096
-_META_TAG = re.compile(rb"<meta(?=[\s/])([^>]*)>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(rb"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
-_CHARSET_IN_CONTENT = re.compile(rb"""charset\s*=\s*["']?\s*([^\s"';]+)""", re.IGNORECASE)
-_COMMENT_BYTES = re.compile(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
+_META_TAG = LazyPattern(rb"<meta(?=[\s/])([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = LazyPattern(rb"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+_CHARSET_IN_CONTENT = LazyPattern(rb"""charset\s*=\s*["']?\s*([^\s"';]+)""", re.IGNORECASE)
+_COMMENT_BYTES = LazyPattern(rb"<!--.*?(?:-->|\Z)", re.DOTALL)
 #: Labels the WHATWG Encoding Standard (what browsers do) reads as another encoding
 #: than their name says: Latin-1 and ASCII are windows-1252, and so on. Keys and values
 #: are Python codec names.
@@ -251,7 +252,7 @@ def _not_html_error(source: str, kind: str) -> IngestError:
 
 #: Control characters (a page can write them as character references, ``&#7;``): never
 #: text, and no fact may hold one.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = LazyPattern(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _one_line(text: str) -> str:
@@ -301,7 +302,7 @@ def _parse(text: str, source: str) -> Any:
     return root
 
 
-_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+_CHARACTER_REFERENCE = LazyPattern(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 
 
 def _drop_controls(root: Any, text: str) -> int:
@@ -351,7 +352,7 @@ _XML_BLOCKS: Final = frozenset("doc main body p head list item quote table row c
 _XML_CELLS: Final = frozenset({"cell"})
 #: Marks a line break (``<br>``, ``<lb>``) until paragraphs are cut (decode() lets no NUL in).
 _BREAK: Final = "\x00"
-_PARAGRAPH_BREAK = re.compile(r"\x00\s*(?:\x00\s*)+")
+_PARAGRAPH_BREAK = LazyPattern(r"\x00\s*(?:\x00\s*)+")
 
 
 #: Page furniture by its HTML element or ARIA role: no article text is in these.
@@ -384,7 +385,7 @@ class _Walk:
             return
         raw = "".join(self.pieces)
         self.pieces.clear()
-        for part in _PARAGRAPH_BREAK.split(raw):
+        for part in _PARAGRAPH_BREAK().split(raw):
             line = _one_line(part.replace(_BREAK, " "))
             if line:
                 self.paragraphs.append(line)
@@ -490,14 +491,14 @@ _ARTICLE_TYPES: Final = frozenset(
     "OpinionNewsArticle ReviewNewsArticle BlogPosting Report ScholarlyArticle "
     "TechArticle".split()
 )
-_ISO_DATE = re.compile(
+_ISO_DATE = LazyPattern(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?",
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS: Final = (" | ", " - ", " – ", " — ", " :: ", " > ", " » ", " · ")
-_SUBTAG = re.compile(r"[A-Za-z0-9]{2,8}")
-_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+_SUBTAG = LazyPattern(r"[A-Za-z0-9]{2,8}")
+_HOST = LazyPattern(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
 
 
 def _date(value: str) -> dt.date | None:

@@ -10,16 +10,17 @@ from typing import Final
 
 from attrs import define
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import IngestError
 
-_BREAK = re.compile(r"\r\n|\r|\n")
+_BREAK = LazyPattern(r"\r\n|\r|\n")
 
 # --- lines -----------------------------------------------------------------------
 
 # [text](target) and ![alt](target), with an optional "title"; a target may hold
 # one level of balanced parentheses. Alternatives start with disjoint characters,
 # so nothing backtracks badly.
-_LINK = re.compile(
+_LINK = LazyPattern(
     r"!?\[([^\[\]\n]*)\]\(\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+\"[^\"\n]*\")?\s*\)"
 )
 # Furniture patterns are tried only on lines this short.
@@ -61,7 +62,7 @@ def _make_line(number: int, start: int, end: int, raw: str) -> _Line:
             links.append((match.group(1).strip(), target))
         return match.group(1)
 
-    text = _LINK.sub(replace, norm).strip()
+    text = _LINK().sub(replace, norm).strip()
     return _Line(number, start, end, norm, text, tuple(links), tuple(dead))
 
 
@@ -128,16 +129,16 @@ def _too_many_lines(source: str, number: int, offset: int) -> IngestError:
 
 _CLOSERS = "\"'”’»)]"
 _FINAL = ".!?…\u3002\uff01\uff1f"  # and the ideographic full stop, fullwidth ! and ?
-_MARKDOWN_HEADING = re.compile(r"#{1,6}\s+")
-_BULLET = re.compile(r"[-*•·▪◦–—]\s")
-_LETTER = re.compile(r"[^\W\d_]")
-_LIST_MARKER = re.compile(r"(?:[a-z]{1,3}|[ivx]+)[.)]\s")
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Z]\.){2,}$")
+_MARKDOWN_HEADING = LazyPattern(r"#{1,6}\s+")
+_BULLET = LazyPattern(r"[-*•·▪◦–—]\s")
+_LETTER = LazyPattern(r"[^\W\d_]")
+_LIST_MARKER = LazyPattern(r"(?:[a-z]{1,3}|[ivx]+)[.)]\s")
+_ABBREVIATION_END = LazyPattern(r"(?:\b[A-Z]\.){2,}$")
 _MAX_HEADING_WORDS: Final = 25
 
 
 def _heading_text(text: str) -> str:
-    return _MARKDOWN_HEADING.sub("", text, count=1) if text.startswith("#") else text
+    return _MARKDOWN_HEADING().sub("", text, count=1) if text.startswith("#") else text
 
 
 def _last_mark(text: str) -> str:

@@ -4,12 +4,12 @@ the :class:`Publication` found and the :class:`Ingested` holding them."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Final
 
 import attrs
 from attrs import field, frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._validators import (
     canonical_text,
     digest,
@@ -44,7 +44,7 @@ def _line_span(inst: object, attribute: attrs.Attribute[Any], value: object) -> 
         fail(attribute, value, "a (first, last) pair of 1-based line numbers")
 
 
-_KIND_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_KIND_RE = LazyPattern(r"[a-z]+(?:-[a-z]+)*")
 
 
 def _kind(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:

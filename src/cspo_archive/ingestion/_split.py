@@ -7,9 +7,10 @@ from typing import Final
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.exceptions import IngestError
 from cspo_archive.ingestion._dates import _DATE, _MONTH
-from cspo_archive.ingestion._furniture import _LABELS, _ci
+from cspo_archive.ingestion._furniture import _LABELS
 from cspo_archive.ingestion._lines import (
     _ends_clause,
     _heading_text,
@@ -35,13 +36,15 @@ _TYPE_WORDS: Final[tuple[tuple[str, DocumentType], ...]] = (
     (r"statement|declaration|read-?out|transcript|annex", DocumentType.OTHER),
 )
 _TYPE_ALTERNATIVES = "|".join(f"(?P<t{i}>{words})" for i, (words, _) in enumerate(_TYPE_WORDS))
-_TYPE_AT_START = _ci(rf"(?:the\s+|a\s+)?(?:{_TYPE_ALTERNATIVES})\b")
-_TYPE_AT_END = _ci(
+_TYPE_AT_START = LazyPattern(rf"(?:the\s+|a\s+)?(?:{_TYPE_ALTERNATIVES})\b", re.IGNORECASE)
+_TYPE_AT_END = LazyPattern(
     rf"\b(?:{_TYPE_ALTERNATIVES})(?:\s*[,:–—-]?\s*(?:{_DATE}|{_MONTH}\s+\d{{4}}|\d{{4}}"
-    rf"|[ivx]+|\d+))?$"
+    rf"|[ivx]+|\d+))?$",
+    re.IGNORECASE,
 )
-_TYPE_BEFORE_OBJECT = _ci(
-    rf"\b(?:{_TYPE_ALTERNATIVES})(?::|\s+(?:on|of|from|by|regarding|for|to|at|between|with)\b)"
+_TYPE_BEFORE_OBJECT = LazyPattern(
+    rf"\b(?:{_TYPE_ALTERNATIVES})(?::|\s+(?:on|of|from|by|regarding|for|to|at|between|with)\b)",
+    re.IGNORECASE,
 )
 
 

@@ -55,6 +55,7 @@ from typing import Any, Final
 import attrs
 from attrs import field, frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive._validators import (
     aware_datetime,
     fail,
@@ -71,8 +72,8 @@ __all__ = ["WarcResponse", "read_warc"]
 
 _WARC_VERSIONS: Final = ("WARC/1.0", "WARC/1.1")
 _NOT_WARC: Final = "expected a file starting with 'WARC/1.0' or 'WARC/1.1' (gzipped or not)"
-_HTTP_PROTOCOL = re.compile(r"HTTP/\d(?:\.\d)?", re.IGNORECASE)
-_STATUS = re.compile(r"[1-5]\d\d")
+_HTTP_PROTOCOL = LazyPattern(r"HTTP/\d(?:\.\d)?", re.IGNORECASE)
+_STATUS = LazyPattern(r"[1-5]\d\d")
 #: What to do when a record fails its digest.
 _TAMPERED: Final = (
     "the file changed after the crawler wrote it (damaged in transfer or storage, or "

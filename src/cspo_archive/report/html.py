@@ -17,7 +17,6 @@ put into ``href`` only when it parses as ``http``/``https`` with a host.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ import jinja2
 from attrs import frozen
 from markupsafe import Markup, escape
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.textdiff import WordDiff
 from cspo_archive.model import SnapshotRef
@@ -43,7 +43,7 @@ DELETE, EQUAL, INSERT = -1, 0, 1
 #: At most this many words are listed under "appeared" and "disappeared".
 VOCABULARY_LIMIT = 150
 
-_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_BLANK_LINE = LazyPattern(r"\n[^\S\n]*\n\s*")
 
 
 # --- filters -----------------------------------------------------------------------
@@ -149,7 +149,7 @@ class _Side:
 
     def add(self, op: int, text: str) -> None:
         """Add *text* (unchanged or changed by *op*), starting a paragraph at each blank line."""
-        pieces = _BLANK_LINE.split(text)
+        pieces = _BLANK_LINE().split(text)
         breaks_only = op != EQUAL and not text.strip()
         for i, piece in enumerate(pieces):
             if i:
@@ -209,7 +209,7 @@ def side_by_side(diff: WordDiff) -> tuple[DiffRow, ...]:
         else:
             if text.strip():  # the current paragraphs of both texts share this text
                 flush(keep_last=True)
-            pieces = _BLANK_LINE.split(text)
+            pieces = _BLANK_LINE().split(text)
             for i, piece in enumerate(pieces):
                 if i:
                     flush()

@@ -17,6 +17,7 @@ import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.membership import MentionRole, country_name
 from cspo_archive.analysis.principles import PrincipleChange
@@ -30,23 +31,23 @@ __all__ = ["autolink", "cell", "code", "escape", "render"]
 
 #: C0 and C1 controls (but line feed and tab), DEL, and the bidirectional overrides
 #: and isolates that can make text display in another order than it reads.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Characters that can start Markdown syntax anywhere in a line (GitHub-flavoured:
 #: emphasis, code, links, images, raw HTML and autolinks, tables, strikethrough,
 #: headings, entities, math, e-mail autolinks).
-_INLINE = re.compile(r"([\\`*_\[\]()<>|~#!&$@])")
+_INLINE = LazyPattern(r"([\\`*_\[\]()<>|~#!&$@])")
 #: Block syntax that only counts at the start of a line: list bullets, setext
 #: underlines, ordered-list numbers ("2022. " or "1) "; ")" is escaped already).
-_LINE_START = re.compile(r"^([-+=])|^(\d+)\.")
+_LINE_START = LazyPattern(r"^([-+=])|^(\d+)\.")
 #: GitHub's extended autolinks: "https://..." in plain text (for "www." see below).
-_SCHEME = re.compile(r"://")
+_SCHEME = LazyPattern(r"://")
 #: A dot before a letter: GitHub and markdown-it's linkify turn a bare domain
 #: ("evil.example", "sub.evil.org/x") into a link, whatever its scheme or lack of one.
 #: An escaped dot renders the same and breaks every such domain. The host just after
 #: an escaped scheme ("https\\://x.org") is left as it is: no renderer links it.
-_DOMAIN_DOT = re.compile(r"(\\://[A-Za-z0-9.-]*)|\.(?=[^\W\d_])")
+_DOMAIN_DOT = LazyPattern(r"(\\://[A-Za-z0-9.-]*)|\.(?=[^\W\d_])")
 #: A URL safe to show as an angle-bracket autolink.
-_SAFE_URL = re.compile(r"https?://[^\s<>`\\\"'\x00-\x1f\x7f]+", re.IGNORECASE)
+_SAFE_URL = LazyPattern(r"https?://[^\s<>`\\\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 
 
 def clean(text: str) -> str:
@@ -63,10 +64,10 @@ def escape(text: str, *, line_start: bool = True) -> str:
     """
     out = _INLINE.sub(r"\\\1", clean(text))
     out = _SCHEME.sub(r"\\://", out)
-    out = _DOMAIN_DOT.sub(_escape_domain, out)
+    out = _DOMAIN_DOT().sub(_escape_domain, out)
     if not line_start:
         return out
-    return "\n".join(_LINE_START.sub(_escape_start, line.lstrip()) for line in out.split("\n"))
+    return "\n".join(_LINE_START().sub(_escape_start, line.lstrip()) for line in out.split("\n"))
 
 
 def _escape_domain(match: re.Match[str]) -> str:

@@ -10,10 +10,10 @@ so data can never emit an escape sequence of its own.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.membership import country_name
 from cspo_archive.report._format import join_names, percent, rate, signed
@@ -23,7 +23,7 @@ __all__ = ["clean", "render"]
 
 WIDTH = 88
 _EVIDENCE = 76
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 MINUS = "\u2212"
 _CODES = {"bold": "1", "dim": "2", "green": "32", "red": "31", "yellow": "33"}
 
