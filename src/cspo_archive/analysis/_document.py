@@ -7,7 +7,9 @@ document is prepared (every analysis needs them); the words and the folded copy
 the principles' pre-filter reads are made on first use, by the analysis that
 needs them, and kept.
 
-Every position is a character offset into :attr:`Document.text`.
+Every position is a character offset into :attr:`Document.text`. The word diff
+is the one reader that does not use a document: it diffs the whole text, white
+space and punctuation included, in tokens of its own (``textdiff.tokenize``).
 """
 
 from __future__ import annotations
