@@ -63,6 +63,8 @@ __all__ = [
     "fold",
 ]
 
+#: The two kinds of taxonomy entry, for any coalition: the principles it is founded
+#: on and the commitments it makes again and again (the JSON schema lists them).
 GROUPS = ("guiding-principle", "commitment")
 
 

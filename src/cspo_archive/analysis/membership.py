@@ -480,6 +480,7 @@ _COUNTS = (
     "new_after",
     "new_before",
     "hyphen_heads",
+    "hyphen_nouns",
 )
 
 
@@ -583,10 +584,11 @@ class MembershipRules:
         number = rf"(?:{_alternation(numbers)}|\d{{1,2}})" if numbers else r"\d{1,2}"
         qualifiers = _alternation(counts.strings("qualifiers")) or "(?!)"
         heads = _alternation(counts.strings("hyphen_heads")) or "(?!)"
+        hyphen_nouns = _alternation(counts.strings("hyphen_nouns")) or "(?!)"
         count = (
             re.compile(
                 rf"(?<![\w.,£$€%-])(?P<num>{number})"
-                rf"(?:-(?:nation|country|member|partner|state)"
+                rf"(?:-(?:{hyphen_nouns})"
                 rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
                 rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{_alternation(nouns)}))"
                 r"(?![\w-])",
