@@ -47,7 +47,7 @@ def fellowship_table() -> dict[str, Any]:
     """A custom profile: its own initiative, one membership cue, one principle, one tone."""
     table = bundled_table()
     table["profile"] = {"name": "fellowship", "version": "7"}
-    table["membership"]["initiative_terms"] = ["Fellowship of the Stars"]
+    table["membership"]["initiative_names"] = ["Fellowship of the Stars"]
     table["membership"]["cues"]["member_before"] = r"\bgathers\s*$"
     table["principles"] = {
         "version": "f-1",
@@ -266,7 +266,8 @@ def test_a_file_that_cannot_be_read_says_so(tmp_path: Path) -> None:
 
 def _proper_terms(name: str) -> set[str]:
     """The initiative's own names in profile *name*: its acronyms and multi-word names."""
-    terms = load_table(name)["membership"]["initiative_terms"]
+    table = load_table(name)["membership"]
+    terms = [*table.get("initiative_names", []), *table["initiative_terms"]]
     return {t for t in terms if sum(c.isupper() for c in t) >= 2 or (" " in t and t[:1].isupper())}
 
 

@@ -124,7 +124,7 @@ def test_comparison_envelope() -> None:
     data = json.loads(render(result))
     assert {
         "schema": "cspo-archive/comparison",
-        "schema_version": 1,
+        "schema_version": 2,
         "generator": "cspo-archive",
         "generator_version": cspo_archive.__version__,
         "summary": comparison_summary(result),
@@ -249,7 +249,7 @@ def test_schema_is_valid_draft_2020_12(kind: str) -> None:
     document = schema(kind)
     Draft202012Validator.check_schema(document)
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert document["$id"].endswith(f"/schema/{kind}-1.json")
+    assert document["$id"].endswith(f"/schema/{kind}-2.json")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -342,7 +342,7 @@ def test_the_unknown_member_list_is_null() -> None:
         (("comparison", "principles", "changes", 0, "old_evidence", 0, "start"), -1),
         (("comparison", "language", "term_shifts", 0, "significance"), "p<0.1"),
         (("comparison", "diff", "similarity"), 1.5),
-        (("schema_version",), 2),
+        (("schema_version",), 1),
     ],
 )
 def test_schema_refuses_damaged_documents(pointer: tuple[str | int, ...], value: object) -> None:
@@ -399,3 +399,18 @@ def test_hostile_titles_round_trip(old_title: str, new_title: str) -> None:
     assert _errors("comparison", data) == []
     releases = json.loads(render(timeline([old, new])))["timeline"]["releases"]
     assert {old_title, new_title} == {r["title"] for r in releases}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_earlier_schema_versions_still_ship(kind: str) -> None:
+    """Version 1's schemas ship beside version 2's, unchanged in what they require:
+    a document of version 1 (no 'left' or 'prospective') still validates there."""
+    old = schema(kind, 1)
+    Draft202012Validator.check_schema(old)
+    assert old["$id"].endswith(f"/schema/{kind}-1.json")
+    assert old["properties"]["schema_version"]["const"] == 1
+    if kind == "comparison":
+        assert "left" not in old["$defs"]["membership"]["properties"]
+        assert "left" in schema(kind)["$defs"]["membership"]["properties"]
+    with pytest.raises(ValueError, match="'version' must be one of 1, 2"):
+        schema(kind, 3)

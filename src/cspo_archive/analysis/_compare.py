@@ -153,7 +153,8 @@ def compare(
             msg = f"compare() takes two Snapshots; {name} is {value!r} that is a {kind}"
             raise TypeError(msg)
     prof = _checked(profile)
-    before, after = Document.prepare(old.text), Document.prepare(new.text)
+    before = Document.prepare(old.text, title=old.metadata.title)
+    after = Document.prepare(new.text, title=new.metadata.title)
     return Comparison(
         old=old.ref,
         new=new.ref,
@@ -234,7 +235,7 @@ class Timeline:
 
 
 def _release(snapshot: Snapshot, prof: Profile) -> Release:
-    document = Document.prepare(snapshot.text)
+    document = Document.prepare(snapshot.text, title=snapshot.metadata.title)
     membership: Membership = extract_membership(document, prof.membership)
     principles: Principles = extract_principles(document, prof.principles)
     return Release(

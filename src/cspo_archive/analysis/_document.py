@@ -71,16 +71,19 @@ class Document:
 
     text: str
     sentences: tuple[Sentence, ...] = field(repr=False)
+    #: The publication's title, read as context (an initiative named only there).
+    title: str = ""
 
     @classmethod
-    def prepare(cls, text: str) -> Document:
-        """Split *text* into sentences (and paragraphs) once, for every analysis."""
+    def prepare(cls, text: str, *, title: str = "") -> Document:
+        """Split *text* into sentences (and paragraphs) once, for every analysis;
+        *title* is kept as context."""
         given: object = text  # callers without type checking may pass anything
         if not isinstance(given, str):
             kind = type(given).__name__
             msg = f"a Document is prepared from a str; got {given!r:.80} that is a {kind}"
             raise TypeError(msg)
-        return cls(given, split_sentences(given))
+        return cls(given, split_sentences(given), str(title))
 
     @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:

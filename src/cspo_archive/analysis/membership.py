@@ -144,6 +144,10 @@ class MentionRole(enum.StrEnum):
     MEMBER = "member"
     #: Named as newly joined or welcomed.
     JOINED = "joined"
+    #: Said to have left the initiative (withdrawn, no longer part of it).
+    LEFT = "left"
+    #: Said to intend to join, invited, applying or about to accede: never a member.
+    PROSPECTIVE = "prospective"
     #: Where a meeting took place, or its host.
     VENUE = "venue"
     #: Anything else: the publisher, a threat actor, an attributive use.
@@ -209,11 +213,14 @@ class GeographyClaim:
 class Membership:
     """What one text says about membership (see the module's rules).
 
-    ``members`` is ``None`` when the text gives no complete member list.
+    ``members`` is ``None`` when the text gives no complete member list, or
+    never names the initiative (in the text or in the title it was read with).
     """
 
     members: tuple[str, ...] | None
     joined: tuple[str, ...]
+    left: tuple[str, ...]
+    prospective: tuple[str, ...]
     mentions: tuple[NationMention, ...]
     groups: tuple[GroupMention, ...]
     counts: tuple[CountClaim, ...]
@@ -438,7 +445,12 @@ def _alternation(words: Iterable[str]) -> str:
 
 #: The entries of a profile's ``[membership]`` table.
 _ENTRIES = (
+    "initiative_names",
     "initiative_terms",
+    "other_groupings",
+    "other_terms",
+    "term_heads",
+    "frames",
     "subdivision_countries",
     "ambiguous",
     "not_nations",
@@ -451,6 +463,7 @@ _ENTRIES = (
     "geography",
 )
 _CUES = (
+    "member_back",
     "member_before",
     "member_stem",
     "partial_before",
@@ -481,6 +494,9 @@ _COUNTS = (
     "new_before",
     "hyphen_heads",
     "hyphen_nouns",
+    "inverted",
+    "not_counting",
+    "other_heads",
 )
 
 
@@ -503,7 +519,31 @@ class MembershipRules:
     groups: Mapping[str, str]
     group_finder: _NameFinder
     display: Mapping[str, str]
+    #: The initiative's own names; a text that names none of them (nor its title)
+    #: has no member list. ``None`` when the profile gives none (the rule is off).
+    initiative_names: re.Pattern[str] | None
+    #: Any word that may refer to the initiative (its names and generic words).
     initiative: re.Pattern[str]
+    #: Other groupings found by shape ("Operation ...", "... Alliance").
+    other_groupings: tuple[re.Pattern[str], ...]
+    #: Words that always refer to another grouping ("the alliance").
+    other_terms: re.Pattern[str]
+    #: For a generic word, the words another grouping's name must hold for the word
+    #: to refer to it ("initiative" to "... Initiative", not to "Five Eyes").
+    term_heads: Mapping[str, tuple[str, ...]]
+    #: Frames (patterns around a nation or a list, which stands as ``{nation}``):
+    #: said to intend to join, to have left, to act with others ("joins A in
+    #: publishing"), to have founded the initiative.
+    prospective: tuple[re.Pattern[str], ...]
+    left: tuple[re.Pattern[str], ...]
+    co_act: tuple[re.Pattern[str], ...]
+    founders: tuple[re.Pattern[str], ...]
+    joining: tuple[re.Pattern[str], ...]
+    #: Said not to be in the initiative ("which do not take part in ...").
+    outside: tuple[re.Pattern[str], ...]
+    #: Said to be a member, in words the cues do not cover.
+    member: tuple[re.Pattern[str], ...]
+    member_back: re.Pattern[str]
     member_before: re.Pattern[str]
     member_stem: re.Pattern[str]
     partial_before: re.Pattern[str]
@@ -521,6 +561,12 @@ class MembershipRules:
     threat: re.Pattern[str]
     numbers: Mapping[str, int]
     count: re.Pattern[str]
+    #: Counts written after their noun ("brings the number of members to eight").
+    inverted: tuple[re.Pattern[str], ...]
+    #: Qualifiers that make a number count something else ("its seven fellow members").
+    not_counting: frozenset[str]
+    #: A count followed by one of these counts another body ("the seven-nation operation").
+    other_heads: re.Pattern[str]
     new_qualifiers: frozenset[str]
     approximate_before: re.Pattern[str]
     new_after: re.Pattern[str]
@@ -590,7 +636,8 @@ class MembershipRules:
                 rf"(?<![\w.,£$€%-])(?P<num>{number})"
                 rf"(?:-(?:{hyphen_nouns})"
                 rf"(?:(?:[^\S\n]+[a-z][\w-]*){{0,2}}?[^\S\n]+(?:{heads}))?"
-                rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers})[^\S\n]+){{0,4}})(?:{_alternation(nouns)}))"
+                rf"|[^\S\n]+(?P<quals>(?:(?:{qualifiers}|{_MODIFIER}),?[^\S\n]+){{0,6}})"
+                rf"(?P<noun>{_alternation(nouns)}))"
                 r"(?![\w-])",
                 re.IGNORECASE,
             )
@@ -600,7 +647,25 @@ class MembershipRules:
         geography = fields.table("geography")
         geography.only(("lead", "units"))
         units = _alternation(geography.strings("units"))
-        terms = _alternation(fields.strings("initiative_terms"))
+        own_names = fields.strings("initiative_names")
+        terms = _alternation([*own_names, *fields.strings("initiative_terms")])
+        inverted = tuple(
+            _with_number(counts, i, pattern, number)
+            for i, pattern in enumerate(counts.strings("inverted"))
+        )
+        frames_table = fields.table("frames")
+        frames_table.only(_FRAMES)
+        frames = {
+            key: tuple(
+                _framed(frames_table, key, i, pattern)
+                for i, pattern in enumerate(frames_table.strings(key))
+            )
+            for key in _FRAMES
+        }
+        other_groupings = tuple(
+            _compiled(fields, "other_groupings", i, pattern, 0)
+            for i, pattern in enumerate(fields.strings("other_groupings"))
+        )
         return cls(
             names=names,
             blocked=frozenset(blocked),
@@ -610,7 +675,25 @@ class MembershipRules:
             groups=groups,
             group_finder=_NameFinder(groups, article=False, possessive=False),
             display=display,
+            initiative_names=(
+                re.compile(rf"(?<!\w)(?:{_alternation(own_names)})(?!\w)") if own_names else None
+            ),
             initiative=re.compile(rf"(?<!\w)(?:{terms})(?!\w)") if terms else NOTHING,
+            other_groupings=other_groupings,
+            term_heads=fields.lists("term_heads"),
+            other_terms=(
+                re.compile(rf"(?<!\w)(?:{_alternation(other_terms)})(?!\w)")
+                if (other_terms := fields.strings("other_terms"))
+                else NOTHING
+            ),
+            prospective=frames["prospective"],
+            left=frames["left"],
+            co_act=frames["co_act"],
+            founders=frames["founders"],
+            joining=frames["joined"],
+            outside=frames["outside"],
+            member=frames["member"],
+            member_back=compiled["member_back"],
             member_before=compiled["member_before"],
             member_stem=compiled["member_stem"],
             partial_before=compiled["partial_before"],
@@ -628,6 +711,16 @@ class MembershipRules:
             threat=compiled["threat_words"],
             numbers=numbers,
             count=count,
+            inverted=inverted,
+            not_counting=frozenset(q.lower() for q in counts.strings("not_counting")),
+            other_heads=(
+                re.compile(
+                    rf"^[^\S\n]+(?:[a-z][\w-]*[^\S\n]+){{0,2}}?(?:{_alternation(heads_other)})\b",
+                    re.IGNORECASE,
+                )
+                if (heads_other := counts.strings("other_heads"))
+                else NOTHING
+            ),
             new_qualifiers=frozenset(q.lower() for q in counts.strings("new_qualifiers")),
             approximate_before=counts.regex("approximate_before"),
             new_after=counts.regex("new_after"),
@@ -642,6 +735,52 @@ class MembershipRules:
             ),
             geography_lead=geography.regex("lead"),
         )
+
+
+#: Words a count may hold between its number and its noun besides the profile's
+#: qualifiers: a capitalised word ("European", "Combined"), "and", an acronym in
+#: brackets ("(ABC)").
+_MODIFIER = r"(?-i:[A-Z][\w\u2019'-]*|and|\([A-Za-z]{2,10}\))"
+
+
+def _compiled(fields: Fields, key: str, number: int, pattern: str, flags: int) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise fields.error(
+            f"{key} #{number + 1}", f"is not a valid regular expression ({exc})", "correct it"
+        ) from None
+
+
+def _with_number(counts: Fields, number: int, pattern: str, value: str) -> re.Pattern[str]:
+    """An inverted count pattern: ``{number}`` stands for a number, matched as the group
+    ``num``."""
+    if "{number}" not in pattern:
+        raise counts.error(
+            f"inverted #{number + 1}",
+            "does not hold {number}, where the number stands",
+            "write it into the pattern, e.g. 'total\\s+to\\s+{number}'",
+        )
+    source = pattern.replace("{number}", f"(?P<num>{value})")
+    return _compiled(counts, "inverted", number, source, re.IGNORECASE)
+
+
+#: The kinds of frame (``[membership.frames]``).
+_FRAMES = ("prospective", "left", "co_act", "founders", "joined", "outside", "member")
+#: What stands for the nation (or the list) in a frame's text: a private-use
+#: character, which no publication's text holds.
+NATION = "\ue000"
+
+
+def _framed(frames: Fields, key: str, number: int, pattern: str) -> re.Pattern[str]:
+    """A frame: ``{nation}`` marks where the nation or the list stands."""
+    if "{nation}" not in pattern:
+        raise frames.error(
+            f"{key} #{number + 1}",
+            "does not hold {nation}, where the nation stands",
+            "write it into the pattern, e.g. '{nation}\\s+intends\\s+to\\s+join'",
+        )
+    return _compiled(frames, key, number, pattern.replace("{nation}", NATION), re.IGNORECASE)
 
 
 def _default_rules() -> MembershipRules:
@@ -691,12 +830,16 @@ class _Raw:
 
 
 class _Enumeration:
-    __slots__ = ("items", "partial", "role")
+    __slots__ = ("evidence", "founders", "items", "partial", "role")
 
-    def __init__(self, items: list[_Raw], role: MentionRole, partial: bool) -> None:
+    def __init__(
+        self, items: list[_Raw], role: MentionRole, partial: bool, evidence: str | None = None
+    ) -> None:
         self.items = items
         self.role = role
         self.partial = partial
+        self.evidence = evidence
+        self.founders = False
 
 
 _separator_re = LazyPattern(
@@ -745,32 +888,60 @@ def _mostly_capitals(sentence: str) -> bool:
 
 
 def _enumerations(text: str, mentions: list[_Raw]) -> list[list[_Raw]]:
+    """Runs of mentions in one sentence separated only by list separators (an aside
+    in brackets may stand between). A list ends where its punctuation changes: a
+    semicolon after commas ("A, B and C; D and E were...") or a bare comma after
+    "and" ("A and B, the UK signed...")."""
     runs: list[list[_Raw]] = []
+    joined = False  # the current run has used "and" (or the like)
+    semicolons = False  # ...or semicolons
     for mention in mentions:
         if runs and runs[-1][-1].sentence == mention.sentence:
             gap = text[runs[-1][-1].end : mention.start]
             if runs[-1][-1].possessive:
                 gap = gap[2:] if gap[:2] in ("'s", "\u2019s") else gap
+            gap = _aside_re.sub(" ", _markup_re.sub("", gap))
             if _is_separator(gap):
-                runs[-1].append(mention)
-                continue
+                conjunction = _conjunction_re.search(gap) is not None
+                semicolon = ";" in gap
+                breaks = (semicolon and len(runs[-1]) > 1 and not semicolons) or (
+                    joined and not conjunction and not semicolon
+                )
+                if not breaks:
+                    runs[-1].append(mention)
+                    joined = joined or conjunction
+                    semicolons = semicolons or semicolon
+                    continue
         runs.append([mention])
+        joined = semicolons = False
     return runs
 
 
+#: An aside in brackets between two nations of a list ("Canada (host), France").
+_aside_re = LazyPattern(r"\s*\([^()\n]{0,80}\)")
+_conjunction_re = LazyPattern(r"\band\b|&")
+
+
 class _Context:
-    """Per-text facts read once: sentences, what each speaks of."""
+    """Per-text facts read once: sentences, what each speaks of, which groupings it names."""
 
     def __init__(
-        self, text: str, sentences: Sequence[Sentence], counted: set[int], rules: MembershipRules
+        self, text: str, sentences: Sequence[Sentence], rules: MembershipRules, names_ours: bool
     ) -> None:
         self.rules = rules
         self.text = text
         self.sentences = sentences
-        self.initiative = [
-            rules.initiative.search(s.text) is not None or s.index in counted for s in sentences
-        ]
+        self.names_ours = names_ours
+        #: Per sentence: spans (in the sentence) of words referring to the
+        #: initiative, and of other groupings' names.
+        self.ours, self.others = _references(sentences, rules, names_ours)
+        self.initiative = [bool(self.ours[i]) and not self.others[i] for i in range(len(sentences))]
         self.meeting = [rules.meeting.search(s.text) is not None for s in sentences]
+
+    def counted(self, claims: Iterable[CountClaim]) -> None:
+        """A sentence that states a count of members speaks of the initiative too."""
+        for claim in claims:
+            self.initiative[claim.sentence.index] = True
 
     def before(self, index: int, position: int) -> str:
         start = max(self.sentences[index].start, position - _WINDOW)
@@ -779,6 +950,18 @@ class _Context:
     def after(self, index: int, position: int) -> str:
         end = min(self.sentences[index].end, position + _WINDOW)
         return self.text[position:end]
+
+    def frame(self, index: int, start: int, end: int) -> tuple[str, ...]:
+        """The text around a nation or list, the nation or list itself as ``NATION``:
+        as written, and without an aside in brackets or a relative clause right
+        after it ("Poland (formerly ...) has applied", "Italy, which ..., became")."""
+        before, after = self.before(index, start), self.after(index, end)
+        possessive = after[:2] if after[:2] in ("'s", "\u2019s") else ""
+        bare = _frame_aside_re().sub("", after[len(possessive) :], count=1)
+        whole = before + NATION + after
+        if bare == after[len(possessive) :]:
+            return (whole,)
+        return whole, before + NATION + possessive + bare
 
     def near_initiative(self, index: int) -> bool:
         paragraph = self.sentences[index].paragraph
@@ -796,48 +979,189 @@ class _Context:
         ]
         return self.rules.threat.search(window) is not None
 
+    def another_grouping(self, index: int, start: int, end: int) -> bool:
+        """Whether the grouping named nearest to ``text[start:end]`` in its sentence
+        is another one than the initiative: the nearest name before it, else the
+        nearest after it."""
+        sentence_start = self.sentences[index].start
+        low, high = start - sentence_start, end - sentence_start
+        best: tuple[int, int, bool] | None = None  # (side, distance, other)
+        for spans, other in ((self.ours[index], False), (self.others[index], True)):
+            for span_start, span_end in spans:
+                if span_end <= low:
+                    key = (0, low - span_end, other)
+                elif span_start >= high:
+                    key = (1, span_start - high, other)
+                else:
+                    continue
+                if best is None or key[:2] < best[:2]:
+                    best = key
+        return best is not None and best[2]
 
+
+#: What a frame leaves out right after a nation: an aside in brackets, a relative clause.
+_frame_aside_re = LazyPattern(
+    r"^\s*\([^()\n]{0,80}\)|^\s*,\s*(?:which|who|whose|a|an|the|one)\b[^,;.]{0,100},(?=\s)"
+    r"|^\s*[\u2014\u2013]\s*[^\u2014\u2013.;]{0,80}?\s*[\u2014\u2013](?=\s)"
+)
+#: A member cue that names people from nations ("representatives from"): with two
+#: nations it names some of the members, not all.
+_attendance_re = LazyPattern(r"\b(?:from|of)\s*$")
+#: A nation's institution right after its possessive ("Germany's Bundeswehr Space
+#: Command will host"): what the institution does, the nation does.
+_institution_re = LazyPattern(r"^(?:\s+[A-Z][\w\u2019'.-]*){1,5}")
 #: A list going on ("..., " or "and ") just before a mention...
 _list_end_re = LazyPattern(r"(?:[,;]|\band)\s*$")
 #: ...and "in [Month] YEAR" just after it.
 _in_year_re = LazyPattern(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}\b")
 
 
-def _classify_enumeration(items: list[_Raw], ctx: _Context) -> _Enumeration:
+def _references(
+    sentences: Sequence[Sentence], rules: MembershipRules, title_names_ours: bool
+) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
+    """Per sentence, the spans that refer to the initiative and those that refer to
+    another grouping. A name decides by itself; a generic word ("the coalition")
+    refers to the grouping named last before it (the initiative if none was)."""
+    ours: list[list[tuple[int, int]]] = []
+    others: list[list[tuple[int, int]]] = []
+    named_before: list[tuple[bool, str]] = []  # (another grouping?, name) in text order
+    names = rules.initiative_names
+    for sentence in sentences:
+        text = sentence.text
+        other_spans = [span for _, span in _groupings_in(text, rules)]
+        other_spans += [m.span() for m in rules.other_terms.finditer(text)]
+        events: list[tuple[int, int, str]] = [(a, b, "other") for a, b in other_spans]
+        named = [m.span() for m in names.finditer(text)] if names is not None else []
+        events += [(a, b, "ours") for a, b in named]
+        for match in rules.initiative.finditer(text):
+            a, b = match.span()
+            if any(a < y and x < b for x, y in [*named, *other_spans]):
+                continue
+            events.append((a, b, "generic"))
+        events.sort()
+        mine: list[tuple[int, int]] = []
+        theirs: list[tuple[int, int]] = []
+        for a, b, kind in events:
+            if kind == "generic":
+                heads = rules.term_heads.get(text[a:b], ())
+                kind = "ours"
+                for other, name in reversed(named_before):
+                    if not other:
+                        break
+                    if not heads or any(head in name for head in heads):
+                        kind = "other"
+                        break
+            else:
+                named_before.append((kind == "other", text[a:b]))
+            (theirs if kind == "other" else mine).append((a, b))
+        ours.append(mine)
+        others.append(theirs)
+    del title_names_ours  # the initiative is what a generic word means by default
+    return ours, others
+
+
+def _framed_as(frames: Sequence[re.Pattern[str]], frame: tuple[str, ...]) -> str | None:
+    """The text of the first frame that fits either reading of *frame* (``None``: none)."""
+    for pattern in frames:
+        for text in frame:
+            match = pattern.search(text)
+            if match is not None:  # with the rest of its clause: "... their entry into <it>"
+                rest = _clause_rest_re.match(text, match.end())
+                return text[match.start() : rest.end() if rest else match.end()]
+    return None
+
+
+#: The rest of a clause after a frame's words (what it joins, leaves...).
+_clause_rest_re = LazyPattern(r"[^.;,\n]{0,60}")
+
+
+def _first(*found: str | re.Match[str] | None) -> str | None:
+    """The text of the first cue or frame that matched (``None``: none did)."""
+    for item in found:
+        if item is not None:
+            return item if isinstance(item, str) else item.group()
+    return None
+
+
+def _joined_evidence(
+    rules: MembershipRules, before: str, after: str, frame: tuple[str, ...]
+) -> str | None:
+    return _first(
+        _framed_as(rules.joining, frame),
+        rules.joined_before.search(before),
+        rules.joined_after.search(after),
+    )
+
+
+def _classify_enumeration(
+    items: list[_Raw], ctx: _Context, joined_in_sentence: bool
+) -> _Enumeration:
     rules = ctx.rules
     index = items[0].sentence
     before = ctx.before(index, items[0].start)
     after = ctx.after(index, items[-1].end)
+    frame = ctx.frame(index, items[0].start, items[-1].end)
     if items[-1].possessive:
         after = after[2:]
     partial_mark = rules.partial_before.search(before)
     partial = partial_mark is not None or rules.partial_after.search(after) is not None
+
+    def found(
+        role: MentionRole, evidence: str | None = None, *, part: bool = partial
+    ) -> _Enumeration:
+        return _Enumeration(items, role, part, evidence)
+
     if rules.locative_before.search(before):
-        role = MentionRole.VENUE if ctx.meeting[index] else MentionRole.OTHER
-        return _Enumeration(items, role, partial)
+        return found(MentionRole.VENUE if ctx.meeting[index] else MentionRole.OTHER)
+    for frames, role in (
+        (rules.outside, MentionRole.OTHER),
+        (rules.prospective, MentionRole.PROSPECTIVE),
+        (rules.left, MentionRole.LEFT),
+    ):
+        if (evidence := _framed_as(frames, frame)) is not None:
+            return found(role, evidence)
     possessive = any(m.possessive for m in items)
-    if not possessive and (rules.joined_before.search(before) or rules.joined_after.search(after)):
-        return _Enumeration(items, MentionRole.JOINED, partial)
+    co_acting = _framed_as(rules.co_act, frame) is not None
+    if not co_acting:
+        joined = (
+            _framed_as(rules.joining, frame)
+            if possessive
+            else _joined_evidence(rules, before, after, frame)
+        )
+        if joined is not None:
+            return found(MentionRole.JOINED, joined)
+        if joined_in_sentence and _list_end_re.search(before) and _in_year_re.match(after):
+            return found(MentionRole.JOINED)
     if possessive:
-        return _Enumeration(items, MentionRole.OTHER, partial)
+        return found(MentionRole.OTHER)
+    if (evidence := _framed_as(rules.founders, frame)) is not None:
+        enumeration = found(MentionRole.MEMBER, evidence, part=True)
+        enumeration.founders = True
+        return enumeration
     stem = before[: partial_mark.start()] if partial_mark else before
     stem = stem.rstrip(" ,:—–-")
-    if rules.member_before.search(stem + " ") or (
-        partial_mark is not None and rules.member_stem.search(stem)
-    ):
-        return _Enumeration(items, MentionRole.MEMBER, partial)
+    member_cue = rules.member_before.search(stem + " ")
+    if member_cue or (partial_mark is not None and rules.member_stem.search(stem)):
+        # Representatives "from"/"of" two nations: some of the members, not all.
+        attending = member_cue is not None and _attendance_re.search(member_cue.group())
+        few = len({m.code for m in items}) < 3
+        return found(MentionRole.MEMBER, part=partial or bool(attending and few))
     if ctx.threatened(index, items[0].start, items[-1].end):
-        return _Enumeration(items, MentionRole.OTHER, partial)
+        return found(MentionRole.OTHER)
     if rules.member_after.search(after) or (len(items) >= 3 and ctx.near_initiative(index)):
-        return _Enumeration(items, MentionRole.MEMBER, partial)
-    return _Enumeration(items, MentionRole.OTHER, partial)
+        return found(MentionRole.MEMBER)
+    return found(MentionRole.OTHER)
 
 
-def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> MentionRole:
+def _classify_single(
+    mention: _Raw, ctx: _Context, joined_in_sentence: bool
+) -> tuple[MentionRole, str | None]:
+    """The role of a mention outside any list, and the words that gave it."""
     rules = ctx.rules
     index = mention.sentence
     before = ctx.before(index, mention.start)
     after = ctx.after(index, mention.end)
+    frame = ctx.frame(index, mention.start, mention.end)
     if mention.possessive:
         after = after[2:]
     if (
@@ -845,21 +1169,73 @@ def _classify_single(mention: _Raw, ctx: _Context, joined_in_sentence: bool) -> 
         or rules.venue_dateline_before.search(ctx.text[ctx.sentences[index].start : mention.start])
         or rules.venue_host_before.search(before)
         or (not mention.possessive and rules.venue_host_after.search(after))
+        or (mention.possessive and rules.venue_host_after.search(_institution_re().sub("", after)))
         or (rules.locative_before.search(before) and ctx.meeting[index])
     ):
-        return MentionRole.VENUE
+        return MentionRole.VENUE, None
+    for frames, role in (
+        (rules.outside, MentionRole.OTHER),
+        (rules.prospective, MentionRole.PROSPECTIVE),
+        (rules.left, MentionRole.LEFT),
+    ):
+        if (evidence := _framed_as(frames, frame)) is not None:
+            return role, evidence
+    co_acting = _framed_as(rules.co_act, frame) is not None
+    if not co_acting:
+        joined = (
+            _framed_as(rules.joining, frame)
+            if mention.possessive
+            else _joined_evidence(rules, before, after, frame)
+        )
+        if joined is not None:
+            return MentionRole.JOINED, joined
+        if (
+            not mention.possessive
+            and joined_in_sentence
+            and _list_end_re.search(before)
+            and _in_year_re.match(after)
+        ):
+            return MentionRole.JOINED, None
+    if (evidence := _framed_as(rules.member, frame)) is not None:
+        return MentionRole.MEMBER, evidence
     if mention.possessive:
-        return MentionRole.OTHER
-    if rules.joined_before.search(before) or rules.joined_after.search(after):
-        return MentionRole.JOINED
-    if joined_in_sentence and _list_end_re.search(before) and _in_year_re.match(after):
-        return MentionRole.JOINED
+        return MentionRole.OTHER, None
+    if (evidence := _framed_as(rules.founders, frame)) is not None:
+        return MentionRole.MEMBER, evidence
     stated = rules.member_single_after.search(after)
     if stated:
         rest = after[stated.end() : stated.end() + 40]
         if not rules.group_finder.search(rest):
-            return MentionRole.MEMBER
-    return MentionRole.OTHER
+            return MentionRole.MEMBER, stated.group()
+    return MentionRole.OTHER, None
+
+
+#: The roles that say something about the initiative's membership.
+_OURS = frozenset(
+    {MentionRole.MEMBER, MentionRole.JOINED, MentionRole.LEFT, MentionRole.PROSPECTIVE}
+)
+
+
+def _owned(
+    role: MentionRole, items: Sequence[_Raw], ctx: _Context, evidence: str | None
+) -> MentionRole:
+    """*role*, unless it speaks of another grouping or the text never names the
+    initiative: then the nations are OTHER. The words that gave the role decide
+    when they name a grouping ("was welcomed into <it>", "joined NATO"); else the
+    grouping named nearest to the nations in their sentence does."""
+    if role not in _OURS:
+        return role
+    if not ctx.names_ours:
+        return MentionRole.OTHER
+    if evidence:
+        ours = [m.end() for m in ctx.rules.initiative.finditer(evidence)]
+        others = [b for _, (_, b) in _groupings_in(evidence, ctx.rules)]
+        others += [m.end() for m in ctx.rules.other_terms.finditer(evidence)]
+        if ours or others:  # the grouping the words name last is the one joined, left...
+            return role if max(ours, default=-1) > max(others, default=-1) else MentionRole.OTHER
+    if ctx.another_grouping(items[0].sentence, items[0].start, items[-1].end):
+        return MentionRole.OTHER
+    return role
 
 
 def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enumeration]:
@@ -876,7 +1252,8 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
             items[0].role = MentionRole.VENUE
             items = items[1:]
         if len(items) >= 2 and sum(not m.ambiguous for m in items) >= 1:
-            enumeration = _classify_enumeration(items, ctx)
+            enumeration = _classify_enumeration(items, ctx, items[0].sentence in joined_sentences)
+            enumeration.role = _owned(enumeration.role, items, ctx, enumeration.evidence)
             for mention in items:
                 mention.role = enumeration.role
             enumerations.append(enumeration)
@@ -887,36 +1264,95 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
             if mention.ambiguous:  # "Jordan said": not a nation outside a list
                 mention.dropped = True
                 continue
-            mention.role = _classify_single(mention, ctx, mention.sentence in joined_sentences)
+            role, evidence = _classify_single(mention, ctx, mention.sentence in joined_sentences)
+            mention.role = _owned(role, [mention], ctx, evidence)
             if mention.role is MentionRole.JOINED:
                 joined_sentences.add(mention.sentence)
     return enumerations
 
 
-def _find_counts(sentences: Sequence[Sentence], rules: MembershipRules) -> list[CountClaim]:
+def _find_counts(ctx: _Context) -> list[CountClaim]:
+    """The counts of the initiative's members the text states (none when it never
+    names the initiative; none of another grouping's)."""
+    rules = ctx.rules
     claims: list[CountClaim] = []
-    for sentence in sentences:
-        for match in rules.count.finditer(sentence.text):
+    if not ctx.names_ours:
+        return claims
+    for sentence in ctx.sentences:
+        found = [(m, True) for m in rules.count.finditer(sentence.text)]
+        found += [(m, False) for pattern in rules.inverted for m in pattern.finditer(sentence.text)]
+        found.sort(key=lambda item: (item[0].start(), -item[0].end()))
+        taken_until = -1
+        for match, forward in found:
+            if match.start() < taken_until:
+                continue  # the same count, read by another pattern
             word = match.group("num").lower()
             value = int(word) if word.isdigit() else rules.numbers.get(word, 0)
             if value < 2:
                 continue
             before = sentence.text[max(0, match.start() - _WINDOW) : match.start()]
             after = sentence.text[match.end() : match.end() + _WINDOW]
-            if rules.approximate_before.search(before):
+            if forward and rules.approximate_before.search(before):
                 continue
-            quals = {q.lower() for q in (match.group("quals") or "").split()}
+            groups = match.groupdict()
+            quals = {q.strip(",").lower() for q in (groups.get("quals") or "").split()}
+            if quals & rules.not_counting:
+                continue
+            noun = (groups.get("noun") or "").lower()
             new = bool(
                 quals & rules.new_qualifiers
+                or noun in rules.new_qualifiers
                 or rules.new_after.search(after)
-                or rules.new_before.search(before)
+                or (forward and rules.new_before.search(before))
             )
-            if value == 2 and not new:  # "the two nations": bilateral talk, not a membership
+            if forward and value == 2 and not new:  # "the two nations": bilateral talk
                 continue
             if rules.threat.search(sentence.text) and not rules.initiative.search(sentence.text):
                 continue
+            if rules.other_heads.search(after) or not _counts_ours(ctx, sentence, match):
+                continue
+            taken_until = match.end()
             claims.append(CountClaim(value, match.group(0), "new" if new else "total", sentence))
     return claims
+
+
+def _counts_ours(ctx: _Context, sentence: Sentence, match: re.Match[str]) -> bool:
+    """Whether a count in *sentence* counts the initiative's members: not when a
+    grouping's name is part of it ("the 32 NATO allies") or follows it ("its four
+    allies in NATO"), nor when its sentence names no grouping and the last one
+    named before it in the paragraph is another one; else by the grouping named
+    nearest."""
+    start, end = match.span()
+    index = sentence.index
+    ours, others = ctx.ours[index], ctx.others[index]
+    if any(a < end and start < b for a, b in others):
+        return False
+    attached = [
+        (a, kind)
+        for spans, kind in ((ours, True), (others, False))
+        for a, _ in spans
+        if end <= a <= end + 40 and _attached_re.fullmatch(sentence.text[end:a])
+    ]
+    if attached:
+        return min(attached)[1]
+    if not ours and not others:
+        for i in range(index - 1, -1, -1):
+            earlier = ctx.sentences[i]
+            if earlier.paragraph != sentence.paragraph:
+                break
+            if ctx.ours[i] or ctx.others[i]:
+                last = max(
+                    [(b, True) for _, b in ctx.ours[i]] + [(b, False) for _, b in ctx.others[i]]
+                )
+                return last[1]
+        return True
+    return not ctx.another_grouping(index, sentence.start + start, sentence.start + end)
+
+
+#: What may stand between a count and the grouping it belongs to: "in", "of the"...
+_attached_re = LazyPattern(
+    r"[^\S\n]*(?:[a-z][\w-]*[^\S\n]+){0,2}?(?:(?:in|of|from|within|among|across)[^\S\n]+)?(?:the[^\S\n]+)?"
+)
 
 
 def _check(claim: CountClaim, local: int | None, overall: int | None) -> CountCheck:
@@ -963,13 +1399,38 @@ def _find_geography(
     return claims
 
 
-def _find_groups(sentences: Sequence[Sentence], lexicon: MembershipRules) -> list[GroupMention]:
+def _groupings_in(sentence: str, rules: MembershipRules) -> list[tuple[str, tuple[int, int]]]:
+    """The other groupings *sentence* names, in order: by the profile's list (its
+    canonical name) or by shape ("Operation ...", as written), never the initiative."""
+    found: list[tuple[str, tuple[int, int]]] = []
+    for _, start, end, _ in rules.group_finder.finditer(sentence):
+        name = rules.groups.get(_norm(sentence[start:end]))
+        if name is not None:
+            found.append((name, (start, end)))
+    if rules.other_groupings:
+        ours = (
+            [m.span() for m in rules.initiative_names.finditer(sentence)]
+            if rules.initiative_names is not None
+            else []
+        )
+        taken = [span for _, span in found] + ours
+        for pattern in rules.other_groupings:
+            for match in pattern.finditer(sentence):
+                span = match.span("name") if "name" in pattern.groupindex else match.span()
+                if any(span[0] < end and start < span[1] for start, end in taken):
+                    continue
+                taken.append(span)
+                found.append((_norm(sentence[span[0] : span[1]]), span))
+    found.sort(key=lambda item: item[1])
+    return found
+
+
+def _find_groups(sentences: Sequence[Sentence], rules: MembershipRules) -> list[GroupMention]:
     found: list[GroupMention] = []
     for sentence in sentences:
         seen: set[str] = set()
-        for _, start, end, _ in lexicon.group_finder.finditer(sentence.text):
-            name = lexicon.groups.get(_norm(sentence.text[start:end]))
-            if name is not None and name not in seen:
+        for name, _ in _groupings_in(sentence.text, rules):
+            if name[:1].isupper() and name not in seen:  # a name, not "a trilateral pact"
                 seen.add(name)
                 found.append(GroupMention(name, sentence))
     return found
@@ -984,8 +1445,11 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     rules = rules if rules is not None else _default_rules()
     document = prepared(text)
     text, sentences = document.text, document.sentences
-    counts = _find_counts(sentences, rules)
-    ctx = _Context(text, sentences, {claim.sentence.index for claim in counts}, rules)
+    names = rules.initiative_names
+    names_ours = names is None or bool(names.search(document.title) or names.search(text))
+    ctx = _Context(text, sentences, rules, names_ours)
+    counts = _find_counts(ctx)
+    ctx.counted(counts)
     raw = _find_mentions(text, sentences, rules)
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
@@ -994,6 +1458,9 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     for claim in counts:
         if claim.kind == "total":
             totals_by_sentence.setdefault(claim.sentence.index, set()).add(claim.value)
+    _members_counted_back(enumerations, counts, ctx)
+    founded = any(e.founders and e.role is MentionRole.MEMBER for e in enumerations)
+    joined_in_full = not any(e.partial and e.role is MentionRole.JOINED for e in enumerations)
     complete = any(
         e.role is MentionRole.MEMBER
         and (
@@ -1001,10 +1468,16 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
             or len({m.code for m in e.items}) in totals_by_sentence.get(e.items[0].sentence, set())
         )
         for e in enumerations
-    )
-    named = {m.code for m in raw if m.role in (MentionRole.MEMBER, MentionRole.JOINED)}
+    ) or (founded and joined_in_full and any(m.role is MentionRole.JOINED for m in raw))
+
+    def having(role: MentionRole) -> set[str]:
+        return {m.code for m in raw if m.role is role}
+
+    left = having(MentionRole.LEFT)
+    prospective = having(MentionRole.PROSPECTIVE)
+    named = (having(MentionRole.MEMBER) | having(MentionRole.JOINED)) - left - prospective
     members = tuple(sorted(named)) if complete else None
-    joined = tuple(sorted({m.code for m in raw if m.role is MentionRole.JOINED}))
+    joined = tuple(sorted(having(MentionRole.JOINED)))
 
     local_members: dict[int, set[str]] = {}
     local_joined: dict[int, set[str]] = {}
@@ -1033,12 +1506,37 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     return Membership(
         members=members,
         joined=joined,
+        left=tuple(sorted(left)),
+        prospective=tuple(sorted(prospective)),
         mentions=mentions,
         groups=tuple(_find_groups(sentences, rules)),
         counts=tuple(counts),
         checks=tuple(checks),
         geography=tuple(_find_geography(sentences, members, rules)),
     )
+
+
+def _members_counted_back(
+    enumerations: list[_Enumeration], counts: Sequence[CountClaim], ctx: _Context
+) -> None:
+    """ "The nine nations make up <the initiative>": a total count in a sentence that names no
+    nation and says the nations counted are the members makes the nearest earlier
+    list of exactly that many nations the members."""
+    for claim in counts:
+        sentence = claim.sentence
+        if claim.kind != "total" or not ctx.rules.member_back.search(sentence.text):
+            continue
+        if any(e.items[0].sentence == sentence.index for e in enumerations):
+            continue
+        for enumeration in reversed(enumerations):
+            if enumeration.items[0].sentence < sentence.index and (
+                len({m.code for m in enumeration.items}) == claim.value
+            ):
+                if enumeration.role in (MentionRole.MEMBER, MentionRole.OTHER):
+                    enumeration.role, enumeration.partial = MentionRole.MEMBER, False
+                    for mention in enumeration.items:
+                        mention.role = MentionRole.MEMBER
+                break
 
 
 def _best_count(membership: Membership) -> int | None:

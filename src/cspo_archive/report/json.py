@@ -9,7 +9,7 @@ format and its version::
       "generator": "cspo-archive",
       "generator_version": "0.1.0",
       "schema": "cspo-archive/comparison",   # or "cspo-archive/timeline"
-      "schema_version": 1,
+      "schema_version": 2,
       "summary": "Membership went from 7 to 10 nations: ..."
     }
 
@@ -35,10 +35,13 @@ from cspo_archive.analysis import Comparison, Timeline
 from cspo_archive.report import UnknownFormatError
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 
-__all__ = ["GENERATOR", "KINDS", "SCHEMA_VERSION", "render", "schema", "to_data"]
+__all__ = ["GENERATOR", "KINDS", "SCHEMA_VERSION", "SCHEMA_VERSIONS", "render", "schema", "to_data"]
 
 #: The version of the JSON format (and of its schemas); raised on any incompatible change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Every version whose schemas ship (documents written by earlier releases validate
+#: against their own version's schema).
+SCHEMA_VERSIONS = (1, 2)
 #: The ``generator`` of every document.
 GENERATOR = "cspo-archive"
 #: The kinds of document, each with its schema ``schema/<kind>-<SCHEMA_VERSION>.json``.
@@ -100,23 +103,29 @@ def render(result: Comparison | Timeline) -> str:
 
 
 @functools.cache
-def _schema_text(kind: str) -> str:
+def _schema_text(kind: str, version: int) -> str:
     resource = importlib.resources.files("cspo_archive.report").joinpath(
-        f"schema/{kind}-{SCHEMA_VERSION}.json"
+        f"schema/{kind}-{version}.json"
     )
     return resource.read_text(encoding="utf-8")
 
 
-def schema(kind: str = "comparison") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a ``comparison`` or ``timeline`` document.
+def schema(kind: str = "comparison", version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a ``comparison`` or ``timeline`` document
+    of format *version* (the current one by default; earlier ones ship too, so a
+    document written by an earlier release still validates against its own).
 
     A fresh dict on every call (change it freely). Raises
     :class:`~cspo_archive.report.UnknownFormatError` (a :class:`ValueError`)
-    for another *kind*.
+    for another *kind* or a version that does not exist.
     """
     if kind not in KINDS:
         choices = " or ".join(repr(k) for k in KINDS)
         msg = f"'kind' must be {choices} (got {kind!r} that is a {type(kind).__name__})"
         raise UnknownFormatError(msg)
-    data: dict[str, Any] = json.loads(_schema_text(kind))
+    if version not in SCHEMA_VERSIONS or isinstance(version, bool):
+        known = ", ".join(str(v) for v in SCHEMA_VERSIONS)
+        msg = f"'version' must be one of {known} (got {version!r})"
+        raise UnknownFormatError(msg)
+    data: dict[str, Any] = json.loads(_schema_text(kind, version))
     return data
