@@ -167,7 +167,10 @@ _ROLES = ("members", "joined", "left", "prospective")
 
 def found_in(case: dict[str, Any]) -> dict[str, Any]:
     """What the engine reads in a case (its title as context), in the labels' shape."""
-    found = extract_membership(Document.prepare(case["text"], title=case.get("title", "")))
+    document = Document.prepare(
+        case["text"], title=case.get("title", ""), language=case.get("language", "en")
+    )
+    found = extract_membership(document)
     actual: dict[str, Any] = {
         "members": list(found.members) if found.members is not None else "unknown",
         "joined": list(found.joined),
@@ -440,7 +443,7 @@ _NAME_TEXT = st.lists(st.tuples(_written(), _GLUE), max_size=25).map(
 def test_name_finder_matches_the_trie_regex(text: str) -> None:
     """The name finder finds exactly what one regular expression over all names finds:
     same places, longest name first, "the" and "'s" attached, whole words only."""
-    finder = membership._NameFinder(_KEYS, article=True, possessive=True)
+    finder = membership._NameFinder(_KEYS, articles=("the", "The"), possessive=True)
     expected = [
         (m.start(), m.start("name"), m.end("name"), m.group("poss") is not None)
         for m in _reference().finditer(text)
@@ -559,3 +562,79 @@ def test_never_raises_and_is_deterministic(text: str) -> None:
     if first.members is not None:
         assert set(first.joined) <= set(first.members)
         assert list(first.members) == sorted(set(first.members))
+
+
+# --- languages and the list grammar ----------------------------------------------------
+
+#: Each nation in the ways English texts write it.
+_WRITTEN = {
+    "AUS": ["Australia", "the Commonwealth of Australia"],
+    "CAN": ["Canada"],
+    "FRA": ["France", "the French Republic"],
+    "DEU": ["Germany", "the Federal Republic of Germany"],
+    "GBR": ["the UK", "the U.K.", "Britain", "the United Kingdom", "Great Britain"],
+    "USA": ["the US", "the U.S.", "the United States", "the USA", "the United States of America"],
+    "NLD": ["the Netherlands"],
+    "NZL": ["New Zealand", "Aotearoa New Zealand"],
+    "KOR": ["the Republic of Korea", "South Korea"],
+    "NOR": ["Norway"],
+    "JPN": ["Japan"],
+    "ITA": ["Italy"],
+}
+
+
+@st.composite
+def _lists(draw: st.DrawFn) -> tuple[str, tuple[str, ...]]:
+    """A list of 2 to 8 nations as a writer might set it out, and their codes."""
+    codes = draw(st.lists(st.sampled_from(sorted(_WRITTEN)), min_size=2, max_size=8, unique=True))
+    names = [draw(st.sampled_from(_WRITTEN[code])) for code in codes]
+    last = draw(st.sampled_from([" and ", ", and ", " as well as ", " & "]))
+    text = ", ".join(names[:-1]) + last + names[-1]
+    return text, tuple(sorted(codes))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_lists(), st.sampled_from(["comprises", "is made up of", "brings together"]))
+def test_any_order_and_spelling_of_a_member_list(
+    listed: tuple[str, tuple[str, ...]], verb: str
+) -> None:
+    """A member list is read whatever the order of its nations, their spelling
+    (abbreviations, articles), the serial comma and the last list word."""
+    text, codes = listed
+    found = extract_membership(f"The Combined Space Operations initiative {verb} {text}.")
+    assert found.members == codes
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Die CSpO umfasst Australien, Deutschland, Frankreich und die Vereinigten Staaten."),
+        ("fr", "La CSpO réunit l'Australie, l'Allemagne, la France et les États-Unis."),
+    ],
+)
+def test_german_and_french_lists_are_read(language: str, text: str) -> None:
+    """Nations are read by the country table's names in the text's language, with
+    its articles and list words."""
+    found = extract_membership(Document.prepare(text, language=f"{language}-XX"))
+    assert found.members == ("AUS", "DEU", "FRA", "USA")
+
+
+@pytest.mark.parametrize("language", ["it", "nb", "ja"])
+def test_a_language_without_rules_is_unknown_never_wrong(language: str) -> None:
+    """A text in a language the profile has no rules for has unknown members and
+    nothing else: no roles, counts or joiners read with another language's words."""
+    text = "La CSpO comprende Australia, Canada, Francia e Germania: quattro nazioni."
+    found = extract_membership(Document.prepare(text, language=language))
+    assert found.members is None
+    assert (found.joined, found.mentions, found.counts, found.checks) == ((), (), (), ())
+
+
+def test_the_country_table_holds_translated_names() -> None:
+    """German and French names come from the country library's translations, with
+    German adjective forms ("den Vereinigten Staaten")."""
+    table = json.loads(_countries_build.table_path().read_text(encoding="utf-8"))
+    german, french = table["translations"]["de"], table["translations"]["fr"]
+    assert german["Vereinigten Staaten"] == german["Vereinigte Staaten"] == "USA"
+    assert german["Republik Korea"] == "KOR"
+    assert french["Royaume-Uni"] == "GBR"
+    assert french["République de Corée"] == "KOR"

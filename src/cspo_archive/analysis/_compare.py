@@ -153,8 +153,8 @@ def compare(
             msg = f"compare() takes two Snapshots; {name} is {value!r} that is a {kind}"
             raise TypeError(msg)
     prof = _checked(profile)
-    before = Document.prepare(old.text, title=old.metadata.title)
-    after = Document.prepare(new.text, title=new.metadata.title)
+    before = Document.prepare(old.text, title=old.metadata.title, language=old.metadata.language)
+    after = Document.prepare(new.text, title=new.metadata.title, language=new.metadata.language)
     return Comparison(
         old=old.ref,
         new=new.ref,
@@ -235,7 +235,9 @@ class Timeline:
 
 
 def _release(snapshot: Snapshot, prof: Profile) -> Release:
-    document = Document.prepare(snapshot.text, title=snapshot.metadata.title)
+    document = Document.prepare(
+        snapshot.text, title=snapshot.metadata.title, language=snapshot.metadata.language
+    )
     membership: Membership = extract_membership(document, prof.membership)
     principles: Principles = extract_principles(document, prof.principles)
     return Release(

@@ -10,8 +10,12 @@ The table holds exactly what :mod:`~cspo_archive.analysis.membership` uses, alre
 normalised: ISO names by the alpha-3 code they name (inverted names read in natural
 order, a leading "The" and a trailing parenthesis dropped, names with commas or
 brackets left out, the first country to claim a name keeping it), each country's
-common English name, the continent of every GeoNames country, and the names of the
-ISO 3166-2 subdivisions of every country (any of which a profile may ask to block).
+common English name, the continent of every GeoNames country, the names of the
+ISO 3166-2 subdivisions of every country (any of which a profile may ask to block),
+and, for each language of :data:`LANGUAGES`, the names in that language from
+pycountry's own translations (its gettext catalogues), inverted names read in
+natural order, and, in German, the forms an adjective takes before a noun
+("Vereinigte Staaten", "den Vereinigten Staaten", "das Vereinigte Königreich").
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from typing import Any
 
 from cspo_archive.analysis.membership import _norm
 
-__all__ = ["build", "main", "render", "table_path"]
+__all__ = ["LANGUAGES", "build", "main", "render", "table_path"]
+
+#: The languages whose country names the table holds (ISO 639-1).
+LANGUAGES = ("de", "fr")
 
 
 def table_path() -> Path:
@@ -48,6 +55,53 @@ def _iso_names(country: Any) -> Iterable[str]:
         if "," in value or "(" in value or ")" in value:
             continue
         yield value
+
+
+#: "Korea, Republik" / "Corée, République de": the name after the comma goes first.
+_INVERTED = re.compile(r"(.+), (.+?)(?: (de|d'|du|des))?$")
+#: German adjective endings ("Vereinigtes", "Vereinigte", "Vereinigten"...).
+_GERMAN_ENDINGS = ("e", "en", "er", "es", "em")
+
+
+def _translated_names(country: Any, translate: Any, language: str) -> Iterable[str]:
+    """*country*'s names in *language*, each in the forms a text writes it."""
+    for attribute in ("name", "common_name", "official_name"):
+        english = getattr(country, attribute, None)
+        if not english:
+            continue
+        value = str(translate(str(english)))
+        if value == english and language != "en" and attribute != "name":
+            continue  # untranslated official names are English
+        value = re.sub(r"\s*\([^()]*\)$", "", value)
+        inverted = _INVERTED.fullmatch(value)
+        if inverted:  # "Korea, Republik" -> "Republik Korea"; "Corée, République de"
+            head, tail, particle = inverted.groups()
+            value = f"{tail} {particle} {head}" if particle else f"{tail} {head}"
+            value = value.replace("d' ", "d'")
+        if "," in value or "(" in value:
+            continue
+        yield value
+        first, _, rest = value.partition(" ")
+        if language == "de" and rest and first[:1].isupper() and first.endswith(("e", "es")):
+            stem = first.removesuffix("s").removesuffix("e")
+            for ending in _GERMAN_ENDINGS:
+                yield f"{stem}{ending} {rest}"
+
+
+def _translations(countries: Iterable[Any]) -> dict[str, dict[str, str]]:
+    import gettext
+
+    import pycountry
+
+    found: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        names: dict[str, str] = {}
+        for country in countries:
+            for value in _translated_names(country, catalogue.gettext, language):
+                names.setdefault(_norm(value), str(country.alpha_3))
+        found[language] = dict(sorted(names.items()))
+    return found
 
 
 def build() -> dict[str, Any]:
@@ -86,6 +140,7 @@ def build() -> dict[str, Any]:
         "common_names": common,
         "continents": dict(sorted(continents.items())),
         "subdivisions": {code: tuple(found) for code, found in sorted(subdivisions.items())},
+        "translations": _translations(list(pycountry.countries)),
     }
 
 

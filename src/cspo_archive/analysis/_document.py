@@ -73,17 +73,25 @@ class Document:
     sentences: tuple[Sentence, ...] = field(repr=False)
     #: The publication's title, read as context (an initiative named only there).
     title: str = ""
+    #: The language of the text, a BCP 47 tag ("en-GB", "de"); analyses read the
+    #: rules for its primary language, and say "unknown" where they have none.
+    language: str = "en"
 
     @classmethod
-    def prepare(cls, text: str, *, title: str = "") -> Document:
+    def prepare(cls, text: str, *, title: str = "", language: str = "en") -> Document:
         """Split *text* into sentences (and paragraphs) once, for every analysis;
-        *title* is kept as context."""
+        *title* and *language* are kept as context."""
         given: object = text  # callers without type checking may pass anything
         if not isinstance(given, str):
             kind = type(given).__name__
             msg = f"a Document is prepared from a str; got {given!r:.80} that is a {kind}"
             raise TypeError(msg)
-        return cls(given, split_sentences(given), str(title))
+        return cls(given, split_sentences(given), str(title), str(language))
+
+    @property
+    def primary_language(self) -> str:
+        """The primary language subtag, lowercase ("en" for "en-GB")."""
+        return self.language.split("-", 1)[0].lower() or "en"
 
     @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:

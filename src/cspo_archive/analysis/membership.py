@@ -331,16 +331,17 @@ class _NameFinder:
     A name matches case-sensitively where neither a word character nor "." stands
     before it and no word character after it; each space in it matches a run of
     white space within a line and each "'" also "’". At one place the longest name
-    that fits wins, and the text after a match is searched next. With *article*,
-    a directly preceding "the"/"The" belongs to the match; with *possessive*, so
-    does a directly following "'s"/"’s".
+    that fits wins, and the text after a match is searched next. One of *articles*
+    directly before a name belongs to the match ("the", "die", "l'": an article
+    ending in an apostrophe takes no space); with *possessive*, so does a directly
+    following "'s"/"’s".
 
     Time is linear in the text: a name is looked up, by its words, only where
     one of its first letters stands, and only as far as the longest name reaches.
     """
 
     __slots__ = (
-        "_article",
+        "_articles",
         "_firsts",
         "_heads",
         "_keys",
@@ -350,9 +351,9 @@ class _NameFinder:
         "_starts",
     )
 
-    def __init__(self, names: Iterable[str], *, article: bool, possessive: bool) -> None:
+    def __init__(self, names: Iterable[str], *, articles: Sequence[str], possessive: bool) -> None:
         self._keys = frozenset(names)
-        self._article = article
+        self._articles = tuple(sorted(set(articles), key=lambda a: (-len(a), a)))
         self._possessive = possessive
         parts = [key.split(" ") for key in self._keys]
         self._prefixes = frozenset(
@@ -363,8 +364,7 @@ class _NameFinder:
         if "'" in firsts:
             firsts.add("\u2019")
         self._firsts = frozenset(firsts)
-        if article:
-            firsts |= {"t", "T"}
+        firsts |= {article[0] for article in self._articles}
         # A name's leading word characters are all the text's there: "U" of "U.K.".
         self._heads = frozenset(self._lead(key, 0) for key in self._keys)
         self._starts = (
@@ -416,10 +416,16 @@ class _NameFinder:
         while (candidate := starts.search(text, position)) is not None:
             start = candidate.start()
             name_start, name_end = start, None
-            if self._article and text.startswith(("the", "The"), start):
-                gap = gap_re.match(text, start + 3)
-                if gap is not None:
+            for article in self._articles:
+                if not text.startswith(article, start):
+                    continue
+                after = start + len(article)
+                if article[-1] in "'\u2019":
+                    name_start, name_end = after, self._end(text, after)
+                elif (gap := gap_re.match(text, after)) is not None:
                     name_start, name_end = gap.end(), self._end(text, gap.end())
+                if name_end is not None:
+                    break
             if name_end is None and text[start] in self._firsts:
                 name_start, name_end = start, self._end(text, start)
             if name_end is None:
@@ -443,8 +449,13 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+#: What may stand between two nations of a list in English (``list_words``).
+_LIST_WORDS = ("and", "&", "as well as", "along with", "together with", "alongside", "plus")
 #: The entries of a profile's ``[membership]`` table.
 _ENTRIES = (
+    "articles",
+    "list_words",
+    "list_and",
     "initiative_names",
     "initiative_terms",
     "other_groupings",
@@ -496,6 +507,7 @@ _COUNTS = (
     "hyphen_nouns",
     "inverted",
     "not_counting",
+    "of_others",
     "other_heads",
 )
 
@@ -511,11 +523,17 @@ class MembershipRules:
     absent cue matches nothing.
     """
 
+    #: The language these rules read (ISO 639-1); ``translations`` by language.
+    language: str
+    translations: Mapping[str, MembershipRules]
     names: Mapping[str, str]
     blocked: frozenset[str]
     ambiguous: frozenset[str]
     word_like: frozenset[str]
     finder: _NameFinder
+    #: What may stand between two nations of a list, and its "and" words.
+    separator: re.Pattern[str]
+    conjunction: re.Pattern[str]
     groups: Mapping[str, str]
     group_finder: _NameFinder
     display: Mapping[str, str]
@@ -567,6 +585,9 @@ class MembershipRules:
     not_counting: frozenset[str]
     #: A count followed by one of these counts another body ("the seven-nation operation").
     other_heads: re.Pattern[str]
+    #: A count (with the text before it) of a nation's partners, not of all the
+    #: members ("Australia joins its nine partners").
+    of_others: re.Pattern[str]
     new_qualifiers: frozenset[str]
     approximate_before: re.Pattern[str]
     new_after: re.Pattern[str]
@@ -576,11 +597,35 @@ class MembershipRules:
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], source: str = GIVEN) -> MembershipRules:
-        """Validate and compile a ``[membership]`` table read from *source*."""
+        """Validate and compile a ``[membership]`` table read from *source*: its
+        entries are the rules for English, and each table under ``translations``
+        (``[membership.translations.de]``) holds the same entries for a language."""
         fields = Fields(table, "membership", source)
-        fields.only(_ENTRIES)
+        fields.only((*_ENTRIES, "translations"))
         countries = _table()
-        names: dict[str, str] = dict(countries["names"])
+        translations: dict[str, MembershipRules] = {}
+        for language, entries in fields.table("translations").tables():
+            known = countries.get("translations", {})
+            if language not in known:
+                raise fields.table("translations").error(
+                    language,
+                    "is not a language the country table has names in",
+                    f"use one of {', '.join(sorted(known))}",
+                )
+            entries.only(_ENTRIES)
+            translations[language] = cls._build(entries, known[language], language, {})
+        return cls._build(fields, countries["names"], "en", translations)
+
+    @classmethod
+    def _build(
+        cls,
+        fields: Fields,
+        base_names: Mapping[str, str],
+        language: str,
+        translations: Mapping[str, MembershipRules],
+    ) -> MembershipRules:
+        countries = _table()
+        names: dict[str, str] = dict(base_names)
         variants = fields.lists("variants")
         display = fields.string_map("display")
         for where, codes in (("variants", variants), ("display", display)):
@@ -666,14 +711,27 @@ class MembershipRules:
             _compiled(fields, "other_groupings", i, pattern, 0)
             for i, pattern in enumerate(fields.strings("other_groupings"))
         )
+        articles = fields.strings("articles") if "articles" in fields.data else ("the", "The")
+        list_words = fields.strings("list_words") if "list_words" in fields.data else _LIST_WORDS
+        list_and = fields.strings("list_and") if "list_and" in fields.data else ("and", "&")
         return cls(
+            language=language,
+            translations=translations,
+            separator=re.compile(
+                rf"\s*(?:[,;]\s*)?(?:(?:{_alternation(list_words)})\s+)?"
+                if list_words
+                else r"\s*(?:[,;]\s*)?"
+            ),
+            conjunction=re.compile(rf"(?<!\w)(?:{_alternation(list_and)})(?!\w)")
+            if list_and
+            else NOTHING,
             names=names,
             blocked=frozenset(blocked),
             ambiguous=frozenset(_norm(n) for n in fields.strings("ambiguous")),
             word_like=frozenset(fields.strings("word_like_abbreviations")),
-            finder=_NameFinder(names.keys() | blocked, article=True, possessive=True),
+            finder=_NameFinder(names.keys() | blocked, articles=articles, possessive=True),
             groups=groups,
-            group_finder=_NameFinder(groups, article=False, possessive=False),
+            group_finder=_NameFinder(groups, articles=(), possessive=False),
             display=display,
             initiative_names=(
                 re.compile(rf"(?<!\w)(?:{_alternation(own_names)})(?!\w)") if own_names else None
@@ -712,6 +770,7 @@ class MembershipRules:
             numbers=numbers,
             count=count,
             inverted=inverted,
+            of_others=counts.regex("of_others"),
             not_counting=frozenset(q.lower() for q in counts.strings("not_counting")),
             other_heads=(
                 re.compile(
@@ -842,14 +901,11 @@ class _Enumeration:
         self.founders = False
 
 
-_separator_re = LazyPattern(
-    r"\s*(?:[,;]\s*)?(?:(?:and|&|as\s+well\s+as|along\s+with|together\s+with|alongside|plus)\s+)?",
-)
 _markup_re = LazyPattern(r"\]\([^)\n]*\)|[\[*_]")
 
 
-def _is_separator(gap: str) -> bool:
-    return _separator_re.fullmatch(_markup_re.sub("", gap)) is not None
+def _is_separator(gap: str, rules: MembershipRules) -> bool:
+    return rules.separator.fullmatch(_markup_re.sub("", gap)) is not None
 
 
 def _find_mentions(
@@ -887,7 +943,7 @@ def _mostly_capitals(sentence: str) -> bool:
     return len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-def _enumerations(text: str, mentions: list[_Raw]) -> list[list[_Raw]]:
+def _enumerations(text: str, mentions: list[_Raw], rules: MembershipRules) -> list[list[_Raw]]:
     """Runs of mentions in one sentence separated only by list separators (an aside
     in brackets may stand between). A list ends where its punctuation changes: a
     semicolon after commas ("A, B and C; D and E were...") or a bare comma after
@@ -901,8 +957,8 @@ def _enumerations(text: str, mentions: list[_Raw]) -> list[list[_Raw]]:
             if runs[-1][-1].possessive:
                 gap = gap[2:] if gap[:2] in ("'s", "\u2019s") else gap
             gap = _aside_re.sub(" ", _markup_re.sub("", gap))
-            if _is_separator(gap):
-                conjunction = _conjunction_re.search(gap) is not None
+            if _is_separator(gap, rules):
+                conjunction = rules.conjunction.search(gap) is not None
                 semicolon = ";" in gap
                 breaks = (semicolon and len(runs[-1]) > 1 and not semicolons) or (
                     joined and not conjunction and not semicolon
@@ -919,7 +975,6 @@ def _enumerations(text: str, mentions: list[_Raw]) -> list[list[_Raw]]:
 
 #: An aside in brackets between two nations of a list ("Canada (host), France").
 _aside_re = LazyPattern(r"\s*\([^()\n]{0,80}\)")
-_conjunction_re = LazyPattern(r"\band\b|&")
 
 
 class _Context:
@@ -1006,7 +1061,11 @@ _frame_aside_re = LazyPattern(
 )
 #: A member cue that names people from nations ("representatives from"): with two
 #: nations it names some of the members, not all.
-_attendance_re = LazyPattern(r"\b(?:from|of)\s*$")
+_attendance_re = LazyPattern(
+    r"\b(?:representatives?|delegates?|delegations?|officials?|leaders?|chiefs?|heads"
+    r"|commanders?|personnel|teams?|principals|those|ones?)\s+(?:of|from)\s*$",
+    re.IGNORECASE,
+)
 #: A nation's institution right after its possessive ("Germany's Bundeswehr Space
 #: Command will host"): what the institution does, the nation does.
 _institution_re = LazyPattern(r"^(?:\s+[A-Z][\w\u2019'.-]*){1,5}")
@@ -1243,7 +1302,7 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
     rules = ctx.rules
     enumerations: list[_Enumeration] = []
     joined_sentences: set[int] = set()
-    for run in _enumerations(text, mentions):
+    for run in _enumerations(text, mentions, ctx.rules):
         items = list(run)
         # "in Toulouse, France, Australia, Canada and ..." : the city's nation stands apart.
         if len(items) >= 2 and rules.venue_city_before.search(
@@ -1296,7 +1355,7 @@ def _find_counts(ctx: _Context) -> list[CountClaim]:
                 continue
             groups = match.groupdict()
             quals = {q.strip(",").lower() for q in (groups.get("quals") or "").split()}
-            if quals & rules.not_counting:
+            if quals & rules.not_counting or rules.of_others.search(before + match.group(0)):
                 continue
             noun = (groups.get("noun") or "").lower()
             new = bool(
@@ -1327,6 +1386,8 @@ def _counts_ours(ctx: _Context, sentence: Sentence, match: re.Match[str]) -> boo
     ours, others = ctx.ours[index], ctx.others[index]
     if any(a < end and start < b for a, b in others):
         return False
+    if any(a < end and start < b for a, b in ours):  # "the eight <initiative> members"
+        return True
     attached = [
         (a, kind)
         for spans, kind in ((ours, True), (others, False))
@@ -1438,12 +1499,20 @@ def _find_groups(sentences: Sequence[Sentence], rules: MembershipRules) -> list[
 
 def extract_membership(text: str | Document, rules: MembershipRules | None = None) -> Membership:
     """Read what *text* says about membership (rules in the module docstring),
-    with *rules*, a profile's membership section (the bundled profile's by default).
+    with *rules*, a profile's membership section (the bundled profile's by default),
+    in the document's language: a language the profile has no rules for gives
+    unknown members and nothing else, never a wrong list.
 
     Never raises on a ``str`` or a :class:`~cspo_archive.analysis.Document`; deterministic.
     """
     rules = rules if rules is not None else _default_rules()
     document = prepared(text)
+    language = document.primary_language
+    if language != rules.language:
+        found = rules.translations.get(language)
+        if found is None:  # a language the profile has no words for: say nothing wrong
+            return Membership(None, (), (), (), (), (), (), (), ())
+        rules = found
     text, sentences = document.text, document.sentences
     names = rules.initiative_names
     names_ours = names is None or bool(names.search(document.title) or names.search(text))
