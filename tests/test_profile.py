@@ -283,3 +283,23 @@ def test_no_word_of_an_initiative_is_in_the_analysis_code() -> None:
         code = allowed.sub("", path.read_text(encoding="utf-8"))
         for term in terms:
             assert term.casefold() not in code.casefold(), f"{path.name} names {term!r}"
+
+
+def test_every_language_of_the_bundled_profiles_compiles() -> None:
+    """Each language table of each bundled profile builds (they are compiled on
+    first use, so this is where a broken one shows)."""
+    for name in ("cspo", "artemis"):
+        translations = load_profile(name).membership.translations
+        for language in translations:
+            assert translations[language].language == language
+
+
+def test_a_broken_language_table_names_its_entry() -> None:
+    """A bad regular expression in a language table is reported with its entry
+    when a text in that language is first read."""
+    table = bundled_table()
+    table["membership"]["translations"]["de"]["cues"]["member_before"] = "(offen"
+    profile = Profile.from_table(table, source="demo.toml")
+    document = Document.prepare("Die CSpO umfasst Kanada und Japan.", language="de")
+    with pytest.raises(ProfileError, match=r"membership\.translations\.de\.cues\] member_before"):
+        extract_membership(document, profile.membership)

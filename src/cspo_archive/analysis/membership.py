@@ -449,6 +449,37 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+class _Translations(Mapping[str, "MembershipRules"]):
+    """The rules of each other language of a profile, compiled on first use.
+
+    Kept for speed: compiling one language's rules takes about 8 ms, which a
+    comparison of two English texts would otherwise pay for German and French
+    (16 ms of the main command's 270). Their entries are checked when the profile
+    loads; their regular expressions when a text in that language is first read.
+    """
+
+    __slots__ = ("_built", "_tables")
+
+    def __init__(self, tables: Mapping[str, Fields]) -> None:
+        self._tables = dict(tables)
+        self._built: dict[str, MembershipRules] = {}
+
+    def __getitem__(self, language: str) -> MembershipRules:
+        rules = self._built.get(language)
+        if rules is None:
+            names: Mapping[str, str] = _table()["translations"][language]
+            tables = self._tables[language]  # KeyError for a language without rules
+            rules = MembershipRules._build(tables, names, language, {})
+            self._built[language] = rules
+        return rules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
 #: What may stand between two nations of a list in English (``list_words``).
 _LIST_WORDS = ("and", "&", "as well as", "along with", "together with", "alongside", "plus")
 #: The entries of a profile's ``[membership]`` table.
@@ -603,7 +634,7 @@ class MembershipRules:
         fields = Fields(table, "membership", source)
         fields.only((*_ENTRIES, "translations"))
         countries = _table()
-        translations: dict[str, MembershipRules] = {}
+        tables: dict[str, Fields] = {}
         for language, entries in fields.table("translations").tables():
             known = countries.get("translations", {})
             if language not in known:
@@ -613,8 +644,8 @@ class MembershipRules:
                     f"use one of {', '.join(sorted(known))}",
                 )
             entries.only(_ENTRIES)
-            translations[language] = cls._build(entries, known[language], language, {})
-        return cls._build(fields, countries["names"], "en", translations)
+            tables[language] = entries
+        return cls._build(fields, countries["names"], "en", _Translations(tables))
 
     @classmethod
     def _build(
