@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cspo_archive.analysis import Comparison, Timeline
+from cspo_archive.analysis import Comparison, Release, Timeline
 from cspo_archive.analysis.membership import Membership
 from cspo_archive.report._format import join_names, percent, rate
 
@@ -31,6 +31,11 @@ def membership_sentence(comparison: Comparison) -> str:
     if m.comparable:
         if not (m.joined or m.left):
             return f"Membership is unchanged at {m.new_count} nations."
+        if m.old_count == m.new_count:  # as many joined as left: say so, not "from 10 to 10"
+            return (
+                f"{m.new_count} nations before and after: {join_names(m.joined)} joined, "
+                f"{join_names(m.left)} left."
+            )
         moves = []
         if m.joined:
             moves.append(f"{join_names(m.joined)} joined")
@@ -98,6 +103,29 @@ def comparison_summary(comparison: Comparison) -> str:
     return " ".join(parts)
 
 
+def _stated_against_lists(releases: Sequence[Release]) -> list[str]:
+    """For each release that lists no members but states a total: whether the total
+    matches the last member list published by its day (the same day included)."""
+    sentences = []
+    for number, release in enumerate(releases, start=1):
+        if release.members is not None or not release.stated_totals:
+            continue
+        lists = [r for r in releases if r.members is not None and r.published <= release.published]
+        if not lists:
+            continue
+        last = lists[-1]
+        listed = len(last.members or ())
+        states = " and ".join(str(t) for t in release.stated_totals)
+        lead = f"R{number} ({release.published.isoformat()}) lists no members but states {states}"
+        if listed in release.stated_totals:
+            sentences.append(f"{lead} nations, consistent with the {listed} last listed.")
+        else:
+            sentences.append(
+                f"{lead} nations; the last list ({last.published.isoformat()}) had {listed}."
+            )
+    return sentences
+
+
 def timeline_summary(result: Timeline) -> str:
     """One paragraph: how many releases, how membership and principles moved."""
     releases = result.releases
@@ -119,6 +147,16 @@ def timeline_summary(result: Timeline) -> str:
         joiners = [n.code for n in result.nations if n.first_published == newest]
         if newest != min(n.first_published for n in result.nations):
             parts.append(f"Most recently listed for the first time: {join_names(joiners)}.")
+    if known:
+        latest = known[-1]
+        gone = [n for n in result.nations if n.code not in (latest.members or ())]
+        if gone:
+            parts.append(
+                f"Not in the latest list ({latest.published.isoformat()}): "
+                + "; ".join(f"{n.code}, last listed {n.last_published.isoformat()}" for n in gone)
+                + "."
+            )
+    parts.extend(_stated_against_lists(releases))
     parts.append(
         f"{len(result.principles)} principle{'s' if len(result.principles) != 1 else ''} "
         f"of the taxonomy appear across the releases."
