@@ -187,13 +187,18 @@ def found_in(case: dict[str, Any]) -> dict[str, Any]:
         actual["mentioned"] = sorted({m.code for m in found.mentions})
     if "geography" in case:
         actual["geography"] = [[g.value, g.status] for g in found.geography]
+    if "names" in case:  # each nation as the text first writes it
+        written: dict[str, str] = {}
+        for mention in found.mentions:
+            written.setdefault(mention.code, mention.name)
+        actual["names"] = written
     return actual
 
 
 def expected_in(case: dict[str, Any]) -> dict[str, Any]:
     """A case's labels, in the shape of :func:`found_in`."""
     expected = {key: case.get(key, [] if key != "members" else "unknown") for key in _FIELDS}
-    for key in ("venues", "mentioned", "geography"):
+    for key in ("venues", "mentioned", "geography", "names"):
         if key in case:
             expected[key] = case[key]
     if "others" in case:
