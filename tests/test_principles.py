@@ -460,12 +460,13 @@ def test_compare_statuses_on_small_texts() -> None:
     assert (dropped.new_evidence, dropped.new_count, dropped.old_count) == ((), 0, 1)
 
 
-def test_compare_counts_a_second_sentence_as_reworded() -> None:
-    """The same sentence plus another one stating the principle is a rewording."""
+def test_compare_counts_a_second_sentence_and_keeps_it_retained() -> None:
+    """The same sentence plus another one stating the principle: retained (the
+    stating clause is unchanged), with both counts kept."""
     old = extract_principles("We deter aggression.")
     new = extract_principles("We deter aggression. Deterrence is key.")
     (change,) = compare_principles(old, new).changes
-    assert (change.status, change.old_count, change.new_count) == ("reworded", 1, 2)
+    assert (change.status, change.old_count, change.new_count) == ("retained", 1, 2)
 
 
 def test_compare_ignores_white_space_runs() -> None:
@@ -1133,3 +1134,39 @@ def test_matcher_edge_cases_find_what_they_should() -> None:
     assert find("a ~20 b", "a " + "x " * 21 + "b") is None
     assert find("de-?escalat*", "de-escalating") == "de-escalating"
     assert find("beta", "alpha beta gamma beta", "alpha beta gamma", "beta") is None
+
+
+def _status(old: str, new: str, principle: str = "deterrence") -> str:
+    """The status of *principle* from the text *old* to the text *new*."""
+    change = compare_principles(extract_principles(old), extract_principles(new))
+    return next(c.status for c in change.changes if c.principle.id == principle)
+
+
+def test_an_extra_mention_keeps_a_principle_retained() -> None:
+    """A copy that states the principle once more, elsewhere, keeps it retained."""
+    old = "The partners will deter aggression in space."
+    new = old + " Deterrence remains central to the partners' planning."
+    assert _status(old, new) == "retained"
+
+
+def test_a_sentence_cut_short_keeps_a_principle_retained() -> None:
+    """A copy whose sentence stops after the words that state the principle keeps
+    it retained (the same clause, cut at one end)."""
+    old = "The partners will deter aggression in space and protect their satellites."
+    new = "The partners will deter aggression in space."
+    assert _status(old, new) == "retained"
+
+
+def test_a_clause_word_for_word_identical_is_retained() -> None:
+    """The stating clause identical in both texts is retained, whatever changed in
+    the rest of its sentence."""
+    old = "The partners will deter aggression in space; they met in Berlin."
+    new = "The partners will deter aggression in space; they will meet again in Oslo."
+    assert _status(old, new) == "retained"
+
+
+def test_a_changed_stating_clause_is_reworded() -> None:
+    """When every clause stating the principle changed, the principle is reworded."""
+    old = "The partners will deter aggression in space."
+    new = "Deterring hostile acts in orbit is a shared aim of the partners."
+    assert _status(old, new) == "reworded"

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from attrs import frozen
 
+from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import _principles_engine as engine
 from cspo_archive.analysis._document import Document, prepared
 from cspo_archive.analysis._principles_engine import GROUPS as GROUPS
@@ -93,8 +94,10 @@ class PrincipleChange:
     """How one principle fares between two texts.
 
     ``status`` is ``"added"`` (only in the new text), ``"dropped"`` (only in
-    the old), ``"retained"`` (in both, stated by the same sentences) or
-    ``"reworded"`` (in both, stated by different sentences).
+    the old), ``"retained"`` (in both, and one clause stating it is the same in
+    both, word for word, or cut short at one end) or ``"reworded"`` (in both, every
+    stating clause changed). An extra sentence stating it, or a sentence cut after
+    the words that state it, keeps a principle retained.
     """
 
     principle: Principle
@@ -129,12 +132,12 @@ class PrinciplesChange:
 
     @property
     def retained(self) -> tuple[PrincipleChange, ...]:
-        """Principles both texts state in the same sentences."""
+        """Principles both texts state with a clause of the same words."""
         return self._with("retained")
 
     @property
     def reworded(self) -> tuple[PrincipleChange, ...]:
-        """Principles both texts state, in different sentences."""
+        """Principles both texts state, every stating clause changed."""
         return self._with("reworded")
 
 
@@ -206,6 +209,39 @@ def _normal(sentence: Sentence) -> str:
     return " ".join(sentence.text.split())
 
 
+#: What ends a clause: the words around a matched phrase up to these state it.
+_clause_end_re = LazyPattern(r"[;:\u2014\u2013()\[\]]|\s-\s")
+
+
+def _clauses(hit: PrincipleHit) -> list[str]:
+    """The clause stating the principle in each evidence sentence (the words around
+    the matched phrase, up to a semicolon, colon, dash or bracket), white space
+    made single and quotes made straight."""
+    clauses = []
+    for sentence, phrase in zip(hit.evidence, hit.matches, strict=True):
+        text = sentence.text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+        at = max(text.find(phrase.replace("\u2019", "'")), 0)
+        ends = [m.start() for m in _clause_end_re.finditer(text)]
+        start = max((e + 1 for e in ends if e < at), default=0)
+        end = min((e for e in ends if e >= at + len(phrase)), default=len(text))
+        clauses.append(" ".join(text[start:end].split()).strip(" ,.;"))
+    return clauses
+
+
+def _same_clause(old: PrincipleHit, new: PrincipleHit) -> bool:
+    """Whether a clause stating the principle in *old* is one in *new*: the same
+    words, or the same words cut short at one end (one copy stopped earlier)."""
+    for a in _clauses(old):
+        for b in _clauses(new):
+            if (
+                a
+                and b
+                and (a == b or a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a))
+            ):
+                return True
+    return False
+
+
 def _order(old: Sequence[str], new: Sequence[str]) -> list[str]:
     """Merge two subsequences of one taxonomy order, keeping the order of each."""
     common = set(old) & set(new)
@@ -248,7 +284,7 @@ def compare_principles(
             principle = after.principle
             if before is None:
                 status = "added"
-            elif [_normal(s) for s in old_evidence] == [_normal(s) for s in new_evidence]:
+            elif _same_clause(before, after):
                 status = "retained"
             else:
                 status = "reworded"
