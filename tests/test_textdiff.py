@@ -897,6 +897,7 @@ def _joined(ops: list[tuple[int, str]]) -> list[tuple[int, str]]:
 @example(part=[("a b. ", None), ("the x y", "the z y"), (" a", None)], span=1)
 @example(part=[("a. ", None), ("the a a a b", "the a a a a b"), (" a", None)], span=1)
 @example(part=[("a a a a a a a a a a a. ", None), ("a a a", "a a a a"), (" a", None)], span=1)
+@example(part=[("\n ", None), (" -- a", " - a")], span=1)
 def test_single_edit_shortcut_is_the_diff_of_the_region(
     part: list[tuple[str, str | None]], span: int
 ) -> None:

@@ -469,6 +469,15 @@ class Taxonomy:
     principles: tuple[Principle, ...]
     matchers: tuple[Matcher, ...]
     markers: Matcher | None
+    #: Words just before a matched phrase that make it a topic, not a stance ("the
+    #: potential placement of ...", "concerns about ...").
+    topic_before: re.Pattern[str] | None = None
+    #: A sentence matching this (a site banner) is never evidence.
+    not_evidence: re.Pattern[str] | None = None
+    #: A sentence naming another grouping's context (``other_context``) and not the
+    #: initiative's (``own_context``) states no principle of the initiative.
+    other_context: re.Pattern[str] | None = None
+    own_context: re.Pattern[str] | None = None
 
     @classmethod
     def from_table(cls, table: Mapping[str, Any], source: str) -> Taxonomy:
@@ -538,13 +547,14 @@ def _matcher(entry: Mapping[str, Any], key: str, where: str, source: str) -> Mat
 
 def build(table: Mapping[str, Any], source: str) -> Taxonomy:
     """Validate and parse a profile's ``[principles]`` table read from *source*."""
-    unknown = sorted(set(table) - {"version", "principle", "commitment_markers"})
+    unknown = sorted(set(table) - {"version", "principle", "commitment_markers", *_STANCE})
     if unknown:
         msg = (
             f"[principles]: {unknown[0]!r} is not an entry of this table; the entries are "
-            "version, principle and commitment_markers"
+            f"version, principle, commitment_markers and {', '.join(_STANCE)}"
         )
         raise fail(msg, source)
+    stance = {key: _regex(table, key, source) for key in _STANCE}
     version = table.get("version")
     if not isinstance(version, str) or not version.strip():
         msg = (
@@ -593,4 +603,32 @@ def build(table: Mapping[str, Any], source: str) -> Taxonomy:
             msg = f"{where} must be a table with 'phrasings' (got {markers_table!r})"
             raise fail(msg, source)
         markers = _matcher(markers_table, "phrasings", where, source)
-    return Taxonomy(version.strip(), tuple(principles), tuple(matchers), markers)
+    return Taxonomy(
+        version.strip(),
+        tuple(principles),
+        tuple(matchers),
+        markers,
+        topic_before=stance["topic_before"],
+        not_evidence=stance["not_evidence"],
+        other_context=stance["other_context"],
+        own_context=stance["own_context"],
+    )
+
+
+#: The optional regular expressions that tell a stance from a topic (see cspo.toml).
+_STANCE = ("topic_before", "not_evidence", "other_context", "own_context")
+
+
+def _regex(table: Mapping[str, Any], key: str, source: str) -> re.Pattern[str] | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        msg = f"[principles]: {key!r} must be a regular expression (got {value!r}); write one"
+        raise fail(msg, source)
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise fail(
+            f"[principles]: {key!r} is not a valid regular expression ({exc}); correct it", source
+        ) from None

@@ -181,12 +181,14 @@ def extract_principles(text: str | Document, taxonomy: Taxonomy | None = None) -
     found: list[list[tuple[Sentence, str]]] = [[] for _ in taxonomy.principles]
     unclassified: list[Commitment] = []
     for sentence in document.sentences:
+        if not _may_state(sentence.text, taxonomy):
+            continue
         stated = False
         for evidence, matcher in zip(found, matchers, strict=True):
             if matcher is None:
                 continue
             phrase = matcher.find(sentence.text)
-            if phrase is not None:
+            if phrase is not None and not _topic(sentence.text, phrase, taxonomy):
                 evidence.append((sentence, phrase))
                 stated = True
         if not stated and markers is not None:
@@ -203,6 +205,26 @@ def extract_principles(text: str | Document, taxonomy: Taxonomy | None = None) -
         if evidence
     )
     return Principles(taxonomy.version, hits, tuple(unclassified))
+
+
+def _may_state(text: str, taxonomy: Taxonomy) -> bool:
+    """Whether a sentence can state the initiative's principles at all: not a site
+    banner, and not about another grouping's business (a bilateral agreement,
+    another alliance or operation) without naming the initiative's."""
+    if taxonomy.not_evidence is not None and taxonomy.not_evidence.search(text):
+        return False
+    if taxonomy.other_context is not None and taxonomy.other_context.search(text):
+        return taxonomy.own_context is not None and taxonomy.own_context.search(text) is not None
+    return True
+
+
+def _topic(text: str, phrase: str, taxonomy: Taxonomy) -> bool:
+    """Whether *phrase* is named as a topic or a threat in *text*, not stated as a
+    stance ("concerns about the placement of weapons in orbit")."""
+    if taxonomy.topic_before is None:
+        return False
+    at = text.find(phrase)
+    return at >= 0 and taxonomy.topic_before.search(text[max(0, at - 80) : at]) is not None
 
 
 def _normal(sentence: Sentence) -> str:

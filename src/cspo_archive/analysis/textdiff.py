@@ -862,6 +862,10 @@ def _single_edit_ops(edit: SingleEdit) -> tuple[list[tuple[int, str]], dict[int,
     need = len(tokens) + 1
     before_at, before = tail_tokens(edit.before, len(edit.before), need, tokenize)
     after_to, after = head_tokens(edit.after, 0, need, tokenize)
+    if len(edit.before) - before_at > edit.inner_before or after_to > edit.inner_after:
+        # The windows reach into the pieces around the changed one, which the region
+        # tokenizes apart ("\n " then " "), and the slide could differ: diff it whole.
+        return None
     distinct = dict.fromkeys(chain(before, tokens, after))
     table = dict(zip(distinct, _code_range(0, len(distinct)), strict=True))
     kinds = {char: _kind(token) for token, char in table.items()}
