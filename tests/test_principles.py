@@ -6,6 +6,8 @@ import copy
 import re
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1202,3 +1204,25 @@ def test_another_groupings_business_and_banners_are_not_evidence() -> None:
     assert extract_principles(other).hits == ()
     assert [h.principle.id for h in extract_principles(ours).hits] == ["deterrence"]
     assert extract_principles(banner).hits == ()
+
+
+def _principles_corpus() -> list[dict[str, Any]]:
+    """The cases of ``tests/data/principles_corpus.toml``."""
+    path = Path(__file__).parent / "data" / "principles_corpus.toml"
+    cases: list[dict[str, Any]] = tomllib.loads(path.read_text(encoding="utf-8"))["case"]
+    return cases
+
+
+def test_principles_corpus_has_ten_cases_or_more() -> None:
+    """The stance corpus has at least ten cases, with distinct ids."""
+    ids = [case["id"] for case in _principles_corpus()]
+    assert len(ids) >= 10
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("case", _principles_corpus(), ids=lambda case: str(case["id"]))
+def test_principles_corpus_case(case: dict[str, Any]) -> None:
+    """Each sentence states exactly the principles a careful reader finds: a stance,
+    never a topic, a threat, another grouping's business or a banner."""
+    found = sorted(hit.principle.id for hit in extract_principles(case["text"]).hits)
+    assert found == case["principles"]
