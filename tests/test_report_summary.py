@@ -51,3 +51,17 @@ def test_timeline_names_departures_and_checks_stated_totals() -> None:
     assert "states 10 nations; the last list (2024-03-02) had 3." in timeline_summary(
         timeline([OLD, NEW, wrong])
     )
+
+
+def test_a_nation_is_shown_as_the_text_names_it() -> None:
+    """Reports show each nation as the text names it beside its ISO code: the
+    Markdown table has the text's words, the terminal names them when they differ."""
+    from cspo_archive.report import render
+
+    result = compare(OLD, NEW)
+    markdown = render(result, "markdown")
+    assert "| South Korea | the Republic of Korea | `KOR` | + joined |" in markdown
+    assert "| Norway | Norway | `NOR` | \u2212 left |" in markdown
+    text = render(result, "text")
+    assert "joined: South Korea (KOR), written \u201cthe Republic of Korea\u201d" in text
+    assert "left: Norway (NOR)\n" in text

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cspo_archive.analysis.membership import country_name
+from cspo_archive.analysis.membership import Membership, MembershipChange, country_name
 
-__all__ = ["join_names", "percent", "rate", "signed"]
+__all__ = ["join_names", "percent", "rate", "signed", "written_as"]
+
+
+def written_as(change: MembershipChange, code: str) -> str:
+    """How the text names a nation of a membership comparison ("the Republic of
+    Korea"): as the new text first writes it, or the old one for a nation that
+    left; the common name when neither text names it."""
+    sides: tuple[Membership, ...] = (
+        (change.old, change.new) if code in change.left else (change.new, change.old)
+    )
+    for side in sides:
+        for mention in side.mentions:
+            if mention.code == code:
+                return mention.name
+    return country_name(code)
 
 
 def join_names(codes: Iterable[str] | None, *, empty: str = "none") -> str:

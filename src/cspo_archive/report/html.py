@@ -30,6 +30,7 @@ from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.textdiff import WordDiff
 from cspo_archive.model import SnapshotRef
 from cspo_archive.report._env import environment
+from cspo_archive.report._format import written_as
 from cspo_archive.report._summary import (
     comparison_summary,
     membership_sentence,
@@ -230,13 +231,15 @@ class NationRow:
     in_old: bool
     in_new: bool
     status: str
+    #: How the text names it ("the Republic of Korea").
+    written: str
 
 
 def _nation_rows(comparison: Comparison) -> tuple[NationRow, ...]:
     m = comparison.membership
-    rows = [NationRow(c, False, True, "joined") for c in m.joined]
-    rows += [NationRow(c, True, False, "left") for c in m.left]
-    rows += [NationRow(c, True, True, "continuing") for c in m.continuing]
+    rows = [NationRow(c, False, True, "joined", written_as(m, c)) for c in m.joined]
+    rows += [NationRow(c, True, False, "left", written_as(m, c)) for c in m.left]
+    rows += [NationRow(c, True, True, "continuing", written_as(m, c)) for c in m.continuing]
     return tuple(rows)
 
 

@@ -22,7 +22,7 @@ from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.membership import MentionRole, country_name
 from cspo_archive.analysis.principles import PrincipleChange
 from cspo_archive.model import SnapshotRef
-from cspo_archive.report._format import join_names, percent, rate, signed
+from cspo_archive.report._format import join_names, percent, rate, signed, written_as
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 
 __all__ = ["autolink", "cell", "code", "escape", "render"]
@@ -171,11 +171,17 @@ def _members(c: Comparison) -> list[str]:
         lines.append(f"Listed members: {m.old_count} in the old text, {m.new_count} in the new.")
         lines.append("")
         rows = [
-            *((country_name(x), code(x), "+ joined") for x in m.joined),
-            *((country_name(x), code(x), "\u2212 left") for x in m.left),
-            *((country_name(x), code(x), "continuing") for x in m.continuing),
+            *((x, "+ joined") for x in m.joined),
+            *((x, "\u2212 left") for x in m.left),
+            *((x, "continuing") for x in m.continuing),
         ]
-        lines += _table(["Nation", "ISO code", "Status"], ([cell(n), k, s] for n, k, s in rows))
+        lines += _table(
+            ["Nation", "As the text writes it", "ISO code", "Status"],
+            (
+                [cell(country_name(x)), cell(written_as(m, x)), code(x), status]
+                for x, status in rows
+            ),
+        )
     else:
         if m.old.members is None and m.new.members is None:
             unknown = "neither text lists a"

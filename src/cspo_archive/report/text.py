@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
-from cspo_archive.analysis.membership import country_name
-from cspo_archive.report._format import join_names, percent, rate, signed
+from cspo_archive.analysis.membership import MembershipChange, country_name
+from cspo_archive.report._format import join_names, percent, rate, signed, written_as
 from cspo_archive.report._summary import comparison_summary, timeline_summary
 
 __all__ = ["clean", "render"]
@@ -83,9 +83,9 @@ def _comparison(c: Comparison, s: _Style) -> list[str]:
     if m.comparable:
         lines.append(f"  {m.old_count} → {m.new_count} nations listed")
         for code in m.joined:
-            lines.append(s("green", f"  + joined: {country_name(code)} ({code})"))
+            lines.append(s("green", f"  + joined: {_named(m, code)}"))
         for code in m.left:
-            lines.append(s("red", f"  {MINUS} left: {country_name(code)} ({code})"))
+            lines.append(s("red", f"  {MINUS} left: {_named(m, code)}"))
         if not (m.joined or m.left):
             lines.append("  no nation joined or left")
     else:
@@ -225,3 +225,12 @@ def render(result: Comparison | Timeline, *, color: bool = False) -> str:
     while lines and not lines[-1]:
         lines.pop()
     return "\n".join(lines) + "\n"
+
+
+def _named(change: MembershipChange, code: str) -> str:
+    """ "Italy (ITA)", and how the text writes it when that is another name
+    ("United Kingdom (GBR), written “the UK”")."""
+    name, written = country_name(code), written_as(change, code)
+    if written.removeprefix("the ").removeprefix("The ") == name:
+        return f"{name} ({code})"
+    return f"{name} ({code}), written \u201c{_line(written)}\u201d"
