@@ -1023,6 +1023,9 @@ class _Context:
         self.ours, self.others = _references(sentences, rules, names_ours)
         self.initiative = [bool(self.ours[i]) and not self.others[i] for i in range(len(sentences))]
         self.meeting = [rules.meeting.search(s.text) is not None for s in sentences]
+        #: Sentences where nations act together ("X joins A and B in calling for"):
+        #: a count there counts them, not the members.
+        self.co_acting: set[int] = set()
 
     def counted(self, claims: Iterable[CountClaim]) -> None:
         """A sentence that states a count of members speaks of the initiative too."""
@@ -1212,7 +1215,9 @@ def _classify_enumeration(
             return found(role, evidence)
     possessive = any(m.possessive for m in items)
     co_acting = _framed_as(rules.co_act, frame) is not None
-    if not co_acting:
+    if co_acting:
+        ctx.co_acting.add(index)
+    else:
         joined = (
             _framed_as(rules.joining, frame)
             if possessive
@@ -1271,7 +1276,9 @@ def _classify_single(
         if (evidence := _framed_as(frames, frame)) is not None:
             return role, evidence
     co_acting = _framed_as(rules.co_act, frame) is not None
-    if not co_acting:
+    if co_acting:
+        ctx.co_acting.add(index)
+    else:
         joined = (
             _framed_as(rules.joining, frame)
             if mention.possessive
@@ -1553,6 +1560,7 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     raw = _find_mentions(text, sentences, rules)
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
+    counts = [c for c in counts if c.sentence.index not in ctx.co_acting]
     raw = sorted([*raw, *_capital_venues(ctx, raw)], key=lambda m: m.start)
 
     totals_by_sentence: dict[int, set[int]] = {}
