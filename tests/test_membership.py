@@ -643,3 +643,19 @@ def test_the_country_table_holds_translated_names() -> None:
     assert german["Republik Korea"] == "KOR"
     assert french["Royaume-Uni"] == "GBR"
     assert french["République de Corée"] == "KOR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan said on Monday that it hopes to join the Combined Space Operations initiative.",
+        "Tokyo repeated that it hopes to join CSpO before the end of next year.",
+    ],
+)
+def test_reported_intent_is_prospective(text: str) -> None:
+    """A nation, or its capital speaking for it, said to hope to join is prospective,
+    never a member."""
+    found = extract_membership(text)
+    assert found.prospective == ("JPN",)
+    assert found.members is None
+    assert found.joined == ()

@@ -1639,13 +1639,16 @@ _dateline_re = LazyPattern(
 
 def _capital_venues(ctx: _Context, raw: Sequence[_Raw]) -> list[_Raw]:
     """Where a meeting took place when the text names only the capital: a dateline
-    ("BRUSSELS —") or a meeting "in Paris". A capital never stands in a list of
-    members: only these places are read."""
+    ("BRUSSELS —") or a meeting "in Paris"; and a capital that speaks for its
+    nation's intent to join ("Tokyo repeated that it hopes to join"). A capital
+    never stands in a list of members: only these are read."""
     capitals: Mapping[str, str] = _table()["capitals"]
     venues = {(m.sentence, m.code) for m in raw if m.role is MentionRole.VENUE}
     found: list[_Raw] = []
 
-    def add(index: int, code: str, start: int, end: int) -> None:
+    def add(
+        index: int, code: str, start: int, end: int, role: MentionRole = MentionRole.VENUE
+    ) -> None:
         if (index, code) not in venues:
             venues.add((index, code))
             mention = _Raw(
@@ -1657,7 +1660,7 @@ def _capital_venues(ctx: _Context, raw: Sequence[_Raw]) -> list[_Raw]:
                 ambiguous=False,
                 sentence=index,
             )
-            mention.role = MentionRole.VENUE
+            mention.role = role
             found.append(mention)
 
     for index, sentence in enumerate(ctx.sentences):
@@ -1667,12 +1670,14 @@ def _capital_venues(ctx: _Context, raw: Sequence[_Raw]) -> list[_Raw]:
             city = " ".join(w.capitalize() for w in dateline.group(1).split())
             if (code := capitals.get(_norm(city))) is not None:
                 add(index, code, sentence.start, sentence.start + len(dateline.group(1)))
-        if not ctx.meeting[index]:
-            continue
         for start, name_start, name_end, _ in _capital_finder().finditer(sentence.text):
-            if ctx.rules.locative_before.search(sentence.text[:start]):
-                code = capitals[_norm(sentence.text[name_start:name_end])]
-                add(index, code, sentence.start + name_start, sentence.start + name_end)
+            code = capitals[_norm(sentence.text[name_start:name_end])]
+            at, to = sentence.start + name_start, sentence.start + name_end
+            if ctx.meeting[index] and ctx.rules.locative_before.search(sentence.text[:start]):
+                add(index, code, at, to)
+            elif _framed_as(ctx.rules.prospective, ctx.frame(index, at, to)) is not None:
+                # "Tokyo repeated that it hopes to join": the capital speaks for its nation.
+                add(index, code, at, to, MentionRole.PROSPECTIVE)
     return found
 
 
