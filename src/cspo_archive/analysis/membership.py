@@ -1186,6 +1186,46 @@ def _joined_evidence(
     )
 
 
+def _said(
+    ctx: _Context,
+    index: int,
+    frame: tuple[str, ...],
+    before: str,
+    after: str,
+    possessive: bool,
+    joined_in_sentence: bool,
+) -> tuple[MentionRole, str | None] | None:
+    """What a nation or a list is said to have done about membership, and the
+    words that say it: stated outside it, prospective, left, or joined (not when
+    the nations act together: "X joins A and B in calling for"); ``None`` if none."""
+    rules = ctx.rules
+    for frames, role in (
+        (rules.outside, MentionRole.OTHER),
+        (rules.prospective, MentionRole.PROSPECTIVE),
+        (rules.left, MentionRole.LEFT),
+    ):
+        if (evidence := _framed_as(frames, frame)) is not None:
+            return role, evidence
+    if _framed_as(rules.co_act, frame) is not None:
+        ctx.co_acting.add(index)
+        return None
+    joined = (
+        _framed_as(rules.joining, frame)
+        if possessive
+        else _joined_evidence(rules, before, after, frame)
+    )
+    if joined is not None:
+        return MentionRole.JOINED, joined
+    if (
+        not possessive
+        and joined_in_sentence
+        and _list_end_re.search(before)
+        and _in_year_re.match(after)
+    ):
+        return MentionRole.JOINED, None
+    return None
+
+
 def _classify_enumeration(
     items: list[_Raw], ctx: _Context, joined_in_sentence: bool
 ) -> _Enumeration:
@@ -1206,27 +1246,10 @@ def _classify_enumeration(
 
     if rules.locative_before.search(before):
         return found(MentionRole.VENUE if ctx.meeting[index] else MentionRole.OTHER)
-    for frames, role in (
-        (rules.outside, MentionRole.OTHER),
-        (rules.prospective, MentionRole.PROSPECTIVE),
-        (rules.left, MentionRole.LEFT),
-    ):
-        if (evidence := _framed_as(frames, frame)) is not None:
-            return found(role, evidence)
     possessive = any(m.possessive for m in items)
-    co_acting = _framed_as(rules.co_act, frame) is not None
-    if co_acting:
-        ctx.co_acting.add(index)
-    else:
-        joined = (
-            _framed_as(rules.joining, frame)
-            if possessive
-            else _joined_evidence(rules, before, after, frame)
-        )
-        if joined is not None:
-            return found(MentionRole.JOINED, joined)
-        if joined_in_sentence and _list_end_re.search(before) and _in_year_re.match(after):
-            return found(MentionRole.JOINED)
+    said = _said(ctx, index, frame, before, after, possessive, joined_in_sentence)
+    if said is not None:
+        return found(*said)
     if possessive:
         return found(MentionRole.OTHER)
     if (evidence := _framed_as(rules.founders, frame)) is not None:
@@ -1268,31 +1291,9 @@ def _classify_single(
         or (rules.locative_before.search(before) and ctx.meeting[index])
     ):
         return MentionRole.VENUE, None
-    for frames, role in (
-        (rules.outside, MentionRole.OTHER),
-        (rules.prospective, MentionRole.PROSPECTIVE),
-        (rules.left, MentionRole.LEFT),
-    ):
-        if (evidence := _framed_as(frames, frame)) is not None:
-            return role, evidence
-    co_acting = _framed_as(rules.co_act, frame) is not None
-    if co_acting:
-        ctx.co_acting.add(index)
-    else:
-        joined = (
-            _framed_as(rules.joining, frame)
-            if mention.possessive
-            else _joined_evidence(rules, before, after, frame)
-        )
-        if joined is not None:
-            return MentionRole.JOINED, joined
-        if (
-            not mention.possessive
-            and joined_in_sentence
-            and _list_end_re.search(before)
-            and _in_year_re.match(after)
-        ):
-            return MentionRole.JOINED, None
+    said = _said(ctx, index, frame, before, after, mention.possessive, joined_in_sentence)
+    if said is not None:
+        return said
     if (evidence := _framed_as(rules.member, frame)) is not None:
         return MentionRole.MEMBER, evidence
     if mention.possessive:
