@@ -1020,7 +1020,7 @@ class _Context:
         self.names_ours = names_ours
         #: Per sentence: spans (in the sentence) of words referring to the
         #: initiative, and of other groupings' names.
-        self.ours, self.others = _references(sentences, rules, names_ours)
+        self.ours, self.others = _references(sentences, rules)
         self.initiative = [bool(self.ours[i]) and not self.others[i] for i in range(len(sentences))]
         self.meeting = [rules.meeting.search(s.text) is not None for s in sentences]
         #: Sentences where nations act together ("X joins A and B in calling for"):
@@ -1110,7 +1110,7 @@ _in_year_re = LazyPattern(r"\s+in\s+(?:[A-Z][a-z]+\s+)?\d{4}\b")
 
 
 def _references(
-    sentences: Sequence[Sentence], rules: MembershipRules, title_names_ours: bool
+    sentences: Sequence[Sentence], rules: MembershipRules
 ) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
     """Per sentence, the spans that refer to the initiative and those that refer to
     another grouping. A name decides by itself; a generic word ("the coalition")
@@ -1149,7 +1149,6 @@ def _references(
             (theirs if kind == "other" else mine).append((a, b))
         ours.append(mine)
         others.append(theirs)
-    del title_names_ours  # the initiative is what a generic word means by default
     return ours, others
 
 
