@@ -659,3 +659,12 @@ def test_reported_intent_is_prospective(text: str) -> None:
     assert found.prospective == ("JPN",)
     assert found.members is None
     assert found.joined == ()
+
+
+def test_a_list_goes_on_in_the_next_sentence() -> None:
+    """ "So did D and E." continues the list of the sentence before, in its role."""
+    found = extract_membership(
+        "The CSpO initiative comprises Australia, Canada and France. So did Germany and "
+        "Norway, which joined later."
+    )
+    assert found.members == ("AUS", "CAN", "DEU", "FRA", "NOR")

@@ -505,6 +505,7 @@ _ENTRIES = (
     "geography",
 )
 _CUES = (
+    "list_goes_on",
     "member_back",
     "member_before",
     "member_stem",
@@ -592,6 +593,8 @@ class MembershipRules:
     outside: tuple[re.Pattern[str], ...]
     #: Said to be a member, in words the cues do not cover.
     member: tuple[re.Pattern[str], ...]
+    #: The words that open a sentence continuing the list before it ("So did").
+    list_goes_on: re.Pattern[str]
     member_back: re.Pattern[str]
     member_before: re.Pattern[str]
     member_stem: re.Pattern[str]
@@ -782,6 +785,7 @@ class MembershipRules:
             joining=frames["joined"],
             outside=frames["outside"],
             member=frames["member"],
+            list_goes_on=compiled["list_goes_on"],
             member_back=compiled["member_back"],
             member_before=compiled["member_before"],
             member_stem=compiled["member_stem"],
@@ -1335,6 +1339,21 @@ def _owned(
     return role
 
 
+def _continued(
+    items: list[_Raw], ctx: _Context, enumerations: Sequence[_Enumeration]
+) -> _Enumeration | None:
+    """A list that goes on in the next sentence ("A, B and C took part. So did D and
+    E."): the new list takes the role of the last list of the sentence before."""
+    index = items[0].sentence
+    start = ctx.sentences[index].start
+    if not ctx.rules.list_goes_on.search(ctx.text[start : items[0].start]):
+        return None
+    for earlier in reversed(enumerations):
+        if earlier.items[0].sentence == index - 1:
+            return _Enumeration(items, earlier.role, earlier.partial, earlier.evidence)
+    return None
+
+
 def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enumeration]:
     """Set each mention's role; return the enumerations found (for completeness)."""
     rules = ctx.rules
@@ -1349,7 +1368,9 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
             items[0].role = MentionRole.VENUE
             items = items[1:]
         if len(items) >= 2 and sum(not m.ambiguous for m in items) >= 1:
-            enumeration = _classify_enumeration(items, ctx, items[0].sentence in joined_sentences)
+            enumeration = _continued(items, ctx, enumerations) or _classify_enumeration(
+                items, ctx, items[0].sentence in joined_sentences
+            )
             enumeration.role = _owned(enumeration.role, items, ctx, enumeration.evidence)
             for mention in items:
                 mention.role = enumeration.role
