@@ -21,6 +21,18 @@ rules themselves name no initiative.
 
 Rules
 -----
+*Language.* A text is read with the rules of its language (``Document.language``):
+the profile's top-level entries for English, ``[membership.translations.<lang>]``
+for others (German and French are bundled), with the country table's names in that
+language. A language with no rules gives unknown members and nothing else.
+
+*The initiative.* A text that names the initiative nowhere (its
+``initiative_names``, in the text or the title) has no member list and no counts.
+Each sentence's references are found: the initiative's names, other groupings
+(the profile's named ones, "Operation ...", "... Initiative", "the alliance"),
+and generic words ("the coalition"), which refer to the grouping named last
+before them (``term_heads`` keeps "the initiative" from meaning Five Eyes).
+
 *Mentions.* A mention is an ISO 3166-1 name, common name or official name (an
 inverted one such as "Korea, Republic of" is read as "Republic of Korea"), or a
 profile variant, matched case-sensitively as a whole word; a directly preceding
@@ -64,10 +76,27 @@ JOINED mention); MEMBER before "is a member/partner" (unless another grouping
 is named there: "a member of NATO") or "and its <initiative> partners"; otherwise
 OTHER ("the UK's interests", "Russia's test", "UK Strategic Command").
 
+*Frames.* Before the cues below, patterns around the nation or list
+(``[membership.frames]``, the nation written ``{nation}``) say it is outside the
+initiative, PROSPECTIVE (intends to join, invited, applying, observer, about to
+accede), LEFT (withdrew, no longer part), JOINED ("came on board", "with Japan's
+accession"), a founder (a founders' list is partial: with named joiners it makes
+the member list), or acting with others ("X joins A and B in calling for": not
+joining, and a count in that sentence counts them). A capital speaks for its
+nation in a dateline ("BRUSSELS —"), at a meeting "in Paris" (VENUE) and in
+reported intent ("Tokyo said it hopes to join"). "So did D and E." continues the
+list of the sentence before.
+
+*Ownership.* A role about membership belongs to the initiative unless the words
+that gave it name another grouping last ("joined NATO"), or, when they name none,
+the grouping named nearest the nations in their sentence is another one: then
+the nations are OTHER.
+
 *Members.* ``members`` is known only if the text lists members completely: at
 least one MEMBER enumeration that is not partial (a partial one counts when a
 total count claim in its sentence equals its size). Then ``members`` is every
-nation with a MEMBER or JOINED mention anywhere in the text, so a list split
+nation with a MEMBER or JOINED mention anywhere in the text, less those that
+LEFT or are PROSPECTIVE, so a list split
 across sentences ("...comprises Australia, Canada and France. Germany and New
 Zealand joined later.") is joined up. Otherwise ``members`` is ``None``
 (unknown): a text that claims "ten nations" without naming them, names only the
@@ -81,7 +110,11 @@ in words (up to twenty) or digits. Not counted: "one"/"no nation", "the two
 nations" (bilateral talk), approximations ("more than ten nations"), counts
 with another noun ("four continents", "2 December", "Agenda 2030", "£1.4
 billion") and counts in a sentence about threats that does not name the
-initiative ("three countries have tested anti-satellite weapons"). A count is
+initiative ("three countries have tested anti-satellite weapons"). Also read:
+modifiers between number and noun ("12 European and Pacific partners"), counts
+after their noun (``counts.inverted``: "membership now stands at twelve"); not
+read: another grouping's counts ("its four allies in NATO", "the 32 NATO allies",
+"the seven-nation operation"), "its nine partners", "its seven fellow members". A count is
 ``"new"`` when qualified "new"/"additional"/"more" or followed by "joined", or
 after "welcomed"; otherwise ``"total"``.
 
