@@ -1175,7 +1175,7 @@ def _references(
             if kind == "generic":
                 heads = rules.term_heads.get(text[a:b], ())
                 kind = "ours"
-                for other, name in reversed(named_before):
+                for other, name in reversed(named_before[-_LOOK_BACK:]):
                     if not other:
                         break
                     if not heads or any(head in name for head in heads):
@@ -1382,6 +1382,8 @@ def _continued(
     if not ctx.rules.list_goes_on.search(ctx.text[start : items[0].start]):
         return None
     for earlier in reversed(enumerations):
+        if earlier.items[0].sentence < index - 1:
+            break
         if earlier.items[0].sentence == index - 1:
             return _Enumeration(items, earlier.role, earlier.partial, earlier.evidence)
     return None
@@ -1489,7 +1491,7 @@ def _counts_ours(ctx: _Context, sentence: Sentence, match: re.Match[str]) -> boo
     if attached:
         return min(attached)[1]
     if not ours and not others:
-        for i in range(index - 1, -1, -1):
+        for i in range(index - 1, max(-1, index - 1 - _LOOK_BACK), -1):
             earlier = ctx.sentences[i]
             if earlier.paragraph != sentence.paragraph:
                 break
@@ -1502,6 +1504,9 @@ def _counts_ours(ctx: _Context, sentence: Sentence, match: re.Match[str]) -> boo
     return not ctx.another_grouping(index, sentence.start + start, sentence.start + end)
 
 
+#: How many sentences (or groupings named) a reference is looked for back: a bound
+#: that keeps the time linear in the text on any input.
+_LOOK_BACK = 20
 #: What may stand between a count and the grouping it belongs to: "in", "of the"...
 _attached_re = LazyPattern(
     r"[^\S\n]*(?:[a-z][\w-]*[^\S\n]+){0,2}?(?:(?:in|of|from|within|among|across)[^\S\n]+)?(?:the[^\S\n]+)?"
@@ -1748,6 +1753,8 @@ def _members_counted_back(
         if any(e.items[0].sentence == sentence.index for e in enumerations):
             continue
         for enumeration in reversed(enumerations):
+            if enumeration.items[0].sentence < sentence.index - _LOOK_BACK:
+                break
             if enumeration.items[0].sentence < sentence.index and (
                 len({m.code for m in enumeration.items}) == claim.value
             ):
