@@ -121,7 +121,8 @@ def _demonyms(names: Mapping[str, str]) -> dict[str, str]:
         code, demonym = iso.get("alpha3"), country.demonym()
         if not code or not demonym:
             continue
-        population = int(country.population() or 0)
+        population: Any = country.population()  # None for some territories
+        population = int(population) if population is not None else 0
         for value in re.split(r"[,/]", str(demonym)):
             value = _norm(value.strip())
             if not value or value in names:
