@@ -117,8 +117,8 @@ def _demonyms(names: Mapping[str, str]) -> dict[str, str]:
 
     claims: dict[str, tuple[int, str]] = {}
     for country in all_countries():
-        iso = country.iso() or {}
-        code, demonym = iso.get("alpha3"), country.demonym()
+        iso: Any = country.iso()  # typed as always given; empty for a few entries
+        code, demonym = (iso or {}).get("alpha3"), country.demonym()
         if not code or not demonym:
             continue
         population: Any = country.population()  # None for some territories
