@@ -31,7 +31,9 @@ language. A language with no rules gives unknown members and nothing else.
 Each sentence's references are found: the initiative's names, other groupings
 (the profile's named ones, "Operation ...", "... Initiative", "the alliance"),
 and generic words ("the coalition"), which refer to the grouping named last
-before them (``term_heads`` keeps "the initiative" from meaning Five Eyes).
+before them; a word with ``term_heads`` to the last one whose name as written
+holds a head ("the initiative" is not Five Eyes, and after "the Orbital Watch
+Initiative ... unlike CSpO" it is the Orbital Watch Initiative).
 
 *Mentions.* A mention is an ISO 3166-1 name, common name or official name (an
 inverted one such as "Korea, Republic of" is read as "Republic of Korea"), or a
@@ -1188,7 +1190,10 @@ def _references(
 ) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
     """Per sentence, the spans that refer to the initiative and those that refer to
     another grouping. A name decides by itself; a generic word ("the coalition")
-    refers to the grouping named last before it (the initiative if none was)."""
+    refers to the grouping named last before it, or, for a word with ``term_heads``,
+    to the last one whose name as written holds a head ("the initiative" after "the
+    Orbital Watch Initiative ... separate from CSpO" is the Orbital Watch
+    Initiative); the initiative if none was."""
     ours: list[list[tuple[int, int]]] = []
     others: list[list[tuple[int, int]]] = []
     named_before: list[tuple[bool, str]] = []  # (another grouping?, name) in text order
@@ -1213,10 +1218,8 @@ def _references(
                 heads = rules.term_heads.get(text[a:b], ())
                 kind = "ours"
                 for other, name in reversed(named_before[-_LOOK_BACK:]):
-                    if not other:
-                        break
                     if not heads or any(head in name for head in heads):
-                        kind = "other"
+                        kind = "other" if other else "ours"
                         break
             else:
                 named_before.append((kind == "other", text[a:b]))
