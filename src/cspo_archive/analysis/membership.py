@@ -33,7 +33,7 @@ Each sentence's references are found: the initiative's names, other groupings
 and generic words ("the coalition"), which refer to the grouping named last
 before them; a word with ``term_heads`` to the last one whose name as written
 holds a head ("the initiative" is not Five Eyes, and after "the Orbital Watch
-Initiative ... unlike CSpO" it is the Orbital Watch Initiative).
+Initiative ... separate from <ours>" it is the Orbital Watch Initiative).
 
 *Mentions.* A mention is an ISO 3166-1 name, common name or official name (an
 inverted one such as "Korea, Republic of" is read as "Republic of Korea"), or a
@@ -540,6 +540,7 @@ _ENTRIES = (
     "geography",
 )
 _CUES = (
+    "description_after",
     "list_goes_on",
     "member_back",
     "member_before",
@@ -632,6 +633,9 @@ class MembershipRules:
     member: tuple[re.Pattern[str], ...]
     #: The words that open a sentence continuing the list before it ("So did").
     list_goes_on: re.Pattern[str]
+    #: After another grouping's name: it only describes some nations without
+    #: naming them ("the original Five Eyes members, and then France came in").
+    description_after: re.Pattern[str]
     member_back: re.Pattern[str]
     member_before: re.Pattern[str]
     member_stem: re.Pattern[str]
@@ -828,6 +832,7 @@ class MembershipRules:
             outside=frames["outside"],
             member=frames["member"],
             list_goes_on=compiled["list_goes_on"],
+            description_after=compiled["description_after"],
             member_back=compiled["member_back"],
             member_before=compiled["member_before"],
             member_stem=compiled["member_stem"],
@@ -1147,12 +1152,16 @@ class _Context:
     def another_grouping(self, index: int, start: int, end: int) -> bool:
         """Whether the grouping named nearest to ``text[start:end]`` in its sentence
         is another one than the initiative: the nearest name before it, else the
-        nearest after it."""
-        sentence_start = self.sentences[index].start
-        low, high = start - sentence_start, end - sentence_start
+        nearest after it. A grouping that only describes nations it does not name
+        ("the original Five Eyes members") is not a context."""
+        sentence = self.sentences[index]
+        low, high = start - sentence.start, end - sentence.start
         best: tuple[int, int, bool] | None = None  # (side, distance, other)
+        describing = self.rules.description_after
         for spans, other in ((self.ours[index], False), (self.others[index], True)):
             for span_start, span_end in spans:
+                if other and describing.match(sentence.text, span_end):
+                    continue
                 if span_end <= low:
                     key = (0, low - span_end, other)
                 elif span_start >= high:
@@ -1192,7 +1201,7 @@ def _references(
     another grouping. A name decides by itself; a generic word ("the coalition")
     refers to the grouping named last before it, or, for a word with ``term_heads``,
     to the last one whose name as written holds a head ("the initiative" after "the
-    Orbital Watch Initiative ... separate from CSpO" is the Orbital Watch
+    Orbital Watch Initiative ... separate from <ours>" is the Orbital Watch
     Initiative); the initiative if none was."""
     ours: list[list[tuple[int, int]]] = []
     others: list[list[tuple[int, int]]] = []
