@@ -542,6 +542,7 @@ _ENTRIES = (
 _CUES = (
     "description_after",
     "list_goes_on",
+    "partition",
     "member_back",
     "member_before",
     "member_stem",
@@ -636,6 +637,9 @@ class MembershipRules:
     #: After another grouping's name: it only describes some nations without
     #: naming them ("the original Five Eyes members, and then France came in").
     description_after: re.Pattern[str]
+    #: The opening of a sentence that shares out a grouping's members ("Of the
+    #: eight members, six ...; the other two ..."): every nation in it is one.
+    partition: re.Pattern[str]
     member_back: re.Pattern[str]
     member_before: re.Pattern[str]
     member_stem: re.Pattern[str]
@@ -833,6 +837,7 @@ class MembershipRules:
             member=frames["member"],
             list_goes_on=compiled["list_goes_on"],
             description_after=compiled["description_after"],
+            partition=compiled["partition"],
             member_back=compiled["member_back"],
             member_before=compiled["member_before"],
             member_stem=compiled["member_stem"],
@@ -1104,6 +1109,7 @@ class _Context:
         self.ours, self.others = _references(sentences, rules)
         self.initiative = [bool(self.ours[i]) and not self.others[i] for i in range(len(sentences))]
         self.meeting = [rules.meeting.search(s.text) is not None for s in sentences]
+        self.partition = [rules.partition.match(s.text) for s in sentences]
         #: Sentences where nations act together ("X joins A and B in calling for"):
         #: a count there counts them, not the members.
         self.co_acting: set[int] = set()
@@ -1461,6 +1467,12 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
             enumeration = _continued(items, ctx, enumerations) or _classify_enumeration(
                 items, ctx, items[0].sentence in joined_sentences
             )
+            shared = ctx.partition[items[0].sentence]
+            if shared is not None and (
+                enumeration.role is MentionRole.MEMBER
+                or (enumeration.role is MentionRole.OTHER and enumeration.evidence is None)
+            ):
+                enumeration.role, enumeration.evidence = MentionRole.MEMBER, shared.group()
             enumeration.role = _owned(enumeration.role, items, ctx, enumeration.evidence)
             if any(m.adjective for m in items) and items[-1].institution == items[-1].end:
                 # "British, French and German officials attended": who took part, not
@@ -1477,6 +1489,11 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
                 mention.dropped = True
                 continue
             role, evidence = _classify_single(mention, ctx, mention.sentence in joined_sentences)
+            shared = ctx.partition[mention.sentence]
+            if shared is not None and (
+                role is MentionRole.MEMBER or (role is MentionRole.OTHER and evidence is None)
+            ):
+                role, evidence = MentionRole.MEMBER, shared.group()
             mention.role = _owned(role, [mention], ctx, evidence)
             if mention.role is MentionRole.JOINED:
                 joined_sentences.add(mention.sentence)
@@ -1698,14 +1715,24 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     _members_counted_back(enumerations, counts, ctx)
     founded = any(e.founders and e.role is MentionRole.MEMBER for e in enumerations)
     joined_in_full = not any(e.partial and e.role is MentionRole.JOINED for e in enumerations)
-    complete = any(
-        e.role is MentionRole.MEMBER
-        and (
-            not e.partial
-            or len({m.code for m in e.items}) in totals_by_sentence.get(e.items[0].sentence, set())
+    named_in: dict[int, set[str]] = {}  # per sentence, the nations it names as members
+    for m in raw:
+        if m.role is MentionRole.MEMBER:
+            named_in.setdefault(m.sentence, set()).add(m.code)
+    complete = (
+        any(
+            e.role is MentionRole.MEMBER
+            and (
+                not e.partial
+                or len({m.code for m in e.items})
+                in totals_by_sentence.get(e.items[0].sentence, set())
+            )
+            for e in enumerations
         )
-        for e in enumerations
-    ) or (founded and joined_in_full and any(m.role is MentionRole.JOINED for m in raw))
+        or (founded and joined_in_full and any(m.role is MentionRole.JOINED for m in raw))
+        # "Of the eight members, six - A, B...; C and D are not": the count says whole.
+        or any(len(named_in.get(i, ())) in values for i, values in totals_by_sentence.items())
+    )
 
     def having(role: MentionRole) -> set[str]:
         return {m.code for m in raw if m.role is role}
