@@ -540,6 +540,7 @@ _ENTRIES = (
     "geography",
 )
 _CUES = (
+    "all_partners_before",
     "description_after",
     "list_goes_on",
     "partition",
@@ -637,6 +638,8 @@ class MembershipRules:
     #: After another grouping's name: it only describes some nations without
     #: naming them ("the original Five Eyes members, and then France came in").
     description_after: re.Pattern[str]
+    #: Before a list: all of a speaker's partners ("all of our partners —").
+    all_partners_before: re.Pattern[str]
     #: The opening of a sentence that shares out a grouping's members ("Of the
     #: eight members, six ...; the other two ..."): every nation in it is one.
     partition: re.Pattern[str]
@@ -837,6 +840,7 @@ class MembershipRules:
             member=frames["member"],
             list_goes_on=compiled["list_goes_on"],
             description_after=compiled["description_after"],
+            all_partners_before=compiled["all_partners_before"],
             partition=compiled["partition"],
             member_back=compiled["member_back"],
             member_before=compiled["member_before"],
@@ -947,6 +951,7 @@ class _Raw:
         "code",
         "dropped",
         "end",
+        "hosts",
         "institution",
         "name",
         "possessive",
@@ -976,12 +981,14 @@ class _Raw:
         self.role = MentionRole.OTHER
         self.dropped = False
         self.adjective = False
+        #: A member that also hosts ("Australia is honoured to host our partners").
+        self.hosts = False
         #: Where the institution it stands behind ends ("the UK's Space Command").
         self.institution = end
 
 
 class _Enumeration:
-    __slots__ = ("evidence", "founders", "items", "partial", "role")
+    __slots__ = ("all_partners", "evidence", "founders", "items", "partial", "role")
 
     def __init__(
         self, items: list[_Raw], role: MentionRole, partial: bool, evidence: str | None = None
@@ -991,6 +998,8 @@ class _Enumeration:
         self.partial = partial
         self.evidence = evidence
         self.founders = False
+        #: "all of our partners — A, B and C": whole with the speaker's nation.
+        self.all_partners = False
 
 
 _markup_re = LazyPattern(r"\]\([^)\n]*\)|[\[*_]")
@@ -1383,6 +1392,10 @@ def _classify_single(
         or (mention.possessive and rules.venue_host_after.search(_institution_re().sub("", after)))
         or (rules.locative_before.search(before) and ctx.meeting[index])
     ):
+        # "Australia is honoured to host all of our partners": a host and a member.
+        if (evidence := _framed_as(rules.member, frame)) is not None:
+            mention.hosts = True
+            return MentionRole.MEMBER, evidence
         return MentionRole.VENUE, None
     said = _said(ctx, index, frame, before, after, mention.possessive, joined_in_sentence)
     if said is not None:
@@ -1478,6 +1491,9 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
                 # "British, French and German officials attended": who took part, not
                 # who the members are (complete only with a count that says so).
                 enumeration.partial = True
+            enumeration.all_partners = enumeration.role is MentionRole.MEMBER and bool(
+                rules.all_partners_before.search(ctx.before(items[0].sentence, items[0].start))
+            )
             for mention in items:
                 mention.role = enumeration.role
             enumerations.append(enumeration)
@@ -1706,7 +1722,7 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
     counts = [c for c in counts if c.sentence.index not in ctx.co_acting]
-    raw = sorted([*raw, *_capital_venues(ctx, raw)], key=lambda m: m.start)
+    raw = sorted([*raw, *_capital_venues(ctx, raw), *_hosts(raw)], key=lambda m: m.start)
 
     totals_by_sentence: dict[int, set[int]] = {}
     for claim in counts:
@@ -1730,6 +1746,17 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
             for e in enumerations
         )
         or (founded and joined_in_full and any(m.role is MentionRole.JOINED for m in raw))
+        # "X is honoured to host all of our partners - A, B and C": they and X.
+        or any(
+            e.all_partners
+            and e.role is MentionRole.MEMBER
+            and any(
+                m.role is MentionRole.MEMBER and m.sentence == e.items[0].sentence
+                for m in raw
+                if m not in e.items
+            )
+            for e in enumerations
+        )
         # "Of the eight members, six - A, B...; C and D are not": the count says whole.
         or any(len(named_in.get(i, ())) in values for i, values in totals_by_sentence.items())
     )
@@ -1778,6 +1805,25 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
         checks=tuple(checks),
         geography=tuple(_find_geography(sentences, members, rules)),
     )
+
+
+def _hosts(raw: Sequence[_Raw]) -> list[_Raw]:
+    """A VENUE mention beside each member that hosts (same words: the text says both)."""
+    found: list[_Raw] = []
+    for member in raw:
+        if member.hosts and member.role is MentionRole.MEMBER:
+            venue = _Raw(
+                code=member.code,
+                name=member.name,
+                start=member.start,
+                end=member.end,
+                possessive=member.possessive,
+                ambiguous=False,
+                sentence=member.sentence,
+            )
+            venue.role = MentionRole.VENUE
+            found.append(venue)
+    return found
 
 
 @functools.cache
