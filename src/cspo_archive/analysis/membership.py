@@ -579,6 +579,7 @@ _COUNTS = (
     "not_counting",
     "of_others",
     "other_heads",
+    "refer_back",
 )
 
 
@@ -663,6 +664,9 @@ class MembershipRules:
     count: re.Pattern[str]
     #: Counts written after their noun ("brings the number of members to eight").
     inverted: tuple[re.Pattern[str], ...]
+    #: A number of nations named before ("groups those three with ..."), then a word
+    #: that joins it to a list.
+    refer_back: tuple[re.Pattern[str], ...]
     #: Qualifiers that make a number count something else ("its seven fellow members").
     not_counting: frozenset[str]
     #: A count followed by one of these counts another body ("the seven-nation operation").
@@ -784,6 +788,10 @@ class MembershipRules:
             _with_number(counts, i, pattern, number)
             for i, pattern in enumerate(counts.strings("inverted"))
         )
+        refer_back = tuple(
+            _with_number(counts, i, pattern, number, "refer_back")
+            for i, pattern in enumerate(counts.strings("refer_back"))
+        )
         frames_table = fields.table("frames")
         frames_table.only(_FRAMES)
         frames = {
@@ -861,6 +869,7 @@ class MembershipRules:
             numbers=numbers,
             count=count,
             inverted=inverted,
+            refer_back=refer_back,
             of_others=counts.regex("of_others"),
             not_counting=frozenset(q.lower() for q in counts.strings("not_counting")),
             other_heads=(
@@ -902,17 +911,18 @@ def _compiled(fields: Fields, key: str, number: int, pattern: str, flags: int) -
         ) from None
 
 
-def _with_number(counts: Fields, number: int, pattern: str, value: str) -> re.Pattern[str]:
-    """An inverted count pattern: ``{number}`` stands for a number, matched as the group
-    ``num``."""
+def _with_number(
+    counts: Fields, number: int, pattern: str, value: str, key: str = "inverted"
+) -> re.Pattern[str]:
+    """A pattern where ``{number}`` stands for a number, matched as the group ``num``."""
     if "{number}" not in pattern:
         raise counts.error(
-            f"inverted #{number + 1}",
+            f"{key} #{number + 1}",
             "does not hold {number}, where the number stands",
             "write it into the pattern, e.g. 'total\\s+to\\s+{number}'",
         )
     source = pattern.replace("{number}", f"(?P<num>{value})")
-    return _compiled(counts, "inverted", number, source, re.IGNORECASE)
+    return _compiled(counts, key, number, source, re.IGNORECASE)
 
 
 #: The kinds of frame (``[membership.frames]``).
@@ -955,6 +965,7 @@ class _Raw:
         "institution",
         "name",
         "possessive",
+        "refers",
         "role",
         "sentence",
         "start",
@@ -983,6 +994,8 @@ class _Raw:
         self.adjective = False
         #: A member that also hosts ("Australia is honoured to host our partners").
         self.hosts = False
+        #: Stands for a nation of a list named before ("those three").
+        self.refers = False
         #: Where the institution it stands behind ends ("the UK's Space Command").
         self.institution = end
 
@@ -1083,6 +1096,9 @@ def _enumerations(text: str, mentions: list[_Raw], rules: MembershipRules) -> li
             if last.possessive:
                 gap = gap[2:] if gap[:2] in ("'s", "\u2019s") else gap
             gap = _aside_re.sub(" ", _markup_re.sub("", gap))
+            if last.refers and mention.start > last.end and _joiner_re().fullmatch(gap):
+                runs[-1].append(mention)  # "those three with Canada, France and ..."
+                continue
             if _is_separator(gap, rules):
                 conjunction = rules.conjunction.search(gap) is not None
                 semicolon = ";" in gap
@@ -1099,6 +1115,8 @@ def _enumerations(text: str, mentions: list[_Raw], rules: MembershipRules) -> li
     return runs
 
 
+#: The word that joins nations named before to a list ("those three with ...").
+_joiner_re = LazyPattern(r"\s+[a-z]+(?:\s+[a-z]+)?\s+")
 #: An aside in brackets between two nations of a list ("Canada (host), France").
 _aside_re = LazyPattern(r"\s*\([^()\n]{0,80}\)")
 
@@ -1516,6 +1534,48 @@ def _assign_roles(text: str, mentions: list[_Raw], ctx: _Context) -> list[_Enume
     return enumerations
 
 
+def _referred(ctx: _Context, raw: list[_Raw]) -> list[_Raw]:
+    """*raw* with the nations that words such as "those three" stand for, when a list
+    of exactly that many nations was named in an earlier sentence (the last such
+    list, at most ``_LOOK_BACK`` sentences back): one mention of each, at those
+    words ("...the eight-nation <initiative>, which groups those three with Canada,
+    France, ..."). Each is read as a nation of the list it joins."""
+    if not ctx.rules.refer_back:
+        return raw
+    runs = _enumerations(ctx.text, raw, ctx.rules)
+    added: list[_Raw] = []
+    for index, sentence in enumerate(ctx.sentences):
+        for pattern in ctx.rules.refer_back:
+            for match in pattern.finditer(sentence.text):
+                number = match.group("num").lower()
+                wanted = ctx.rules.numbers.get(number) or int(number)
+                for run in reversed(runs):
+                    if run[0].sentence >= index:
+                        continue
+                    if run[0].sentence < index - _LOOK_BACK:
+                        break
+                    codes = list(dict.fromkeys(m.code for m in run))
+                    if len(codes) != wanted:
+                        continue
+                    start, end = sentence.start + match.start(), sentence.start + match.end()
+                    for code in codes:
+                        mention = _Raw(
+                            code=code,
+                            name=ctx.text[start:end],
+                            start=start,
+                            end=end,
+                            possessive=False,
+                            ambiguous=False,
+                            sentence=index,
+                        )
+                        mention.refers = True
+                        added.append(mention)
+                    break
+    if not added:
+        return raw
+    return sorted([*raw, *added], key=lambda m: m.start)
+
+
 def _qualifies(text: str, last: _Raw) -> bool:
     """Whether a list ending in *last* qualifies a noun or an institution, as a list
     of adjectives must ("British, French and German officials", "the Norwegian Armed
@@ -1718,7 +1778,7 @@ def extract_membership(text: str | Document, rules: MembershipRules | None = Non
     ctx = _Context(text, sentences, rules, names_ours)
     counts = _find_counts(ctx)
     ctx.counted(counts)
-    raw = _find_mentions(text, sentences, rules)
+    raw = _referred(ctx, _find_mentions(text, sentences, rules))
     enumerations = _assign_roles(text, raw, ctx)
     raw = [m for m in raw if not m.dropped]
     counts = [c for c in counts if c.sentence.index not in ctx.co_acting]
