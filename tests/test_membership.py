@@ -610,6 +610,70 @@ def test_any_order_and_spelling_of_a_member_list(
     assert found.members == codes
 
 
+#: Adjectives of nationality as a newsroom writes them (all from the country table).
+_ADJECTIVES = {
+    "AUS": "Australian",
+    "CAN": "Canadian",
+    "FRA": "French",
+    "DEU": "German",
+    "GBR": "British",
+    "USA": "American",
+    "NLD": "Dutch",
+    "NZL": "New Zealand",
+    "KOR": "South Korean",
+    "NOR": "Norwegian",
+    "JPN": "Japanese",
+    "ITA": "Italian",
+}
+#: Institutions a nation stands behind, before (possessive) or after its name.
+_INSTITUTIONS = ("{name}'s Space Command", "{name}'s Ministry of Defence", "{name} Space Agency")
+_NUMBER_WORDS = dict(
+    enumerate(["", "one", "two", "three", "four", "five", "six", "seven", "eight"])
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    # "all two nations" is not English ("both"): three or more.
+    st.lists(st.sampled_from(sorted(_ADJECTIVES)), min_size=3, max_size=8, unique=True),
+    st.sampled_from([" and ", ", and "]),
+    st.sampled_from(["officers", "officials", "delegations", "liaison teams"]),
+)
+def test_a_list_of_adjectives_names_its_nations(codes: list[str], last: str, noun: str) -> None:
+    """Adjectives of nationality in a list before a noun name their nations: the
+    whole membership when a count in the sentence says so, and only some of it (so
+    unknown members) when none does, in any order and with or without serial comma."""
+    words = [_ADJECTIVES[code] for code in codes]
+    listed = ", ".join(words[:-1]) + last + words[-1]
+    count = _NUMBER_WORDS[len(codes)]
+    whole = extract_membership(
+        f"{listed} {noun}, drawn from all {count} CSpO nations, staffed the combined cell."
+    )
+    assert whole.members == tuple(sorted(codes))
+    some = extract_membership(f"{listed} {noun} attended the CSpO Principals' Board.")
+    assert some.members is None
+    assert {m.code for m in some.mentions} == set(codes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(_WRITTEN)), min_size=3, max_size=8, unique=True),
+    st.data(),
+)
+def test_nations_behind_their_institutions_form_a_list(
+    codes: list[str], data: st.DataObject
+) -> None:
+    """A list of institutions ("Japan's Space Command, the Netherlands Space Agency
+    and ...") is a list of their nations, whatever institution each stands behind."""
+    items = []
+    for code in codes:
+        name = data.draw(st.sampled_from([n for n in _WRITTEN[code] if "." not in n]))
+        items.append(data.draw(st.sampled_from(_INSTITUTIONS)).format(name=name))
+    listed = ", ".join(items[:-1]) + " and " + items[-1]
+    found = extract_membership(f"Officers from {listed} drafted the CSpO charter together.")
+    assert found.members == tuple(sorted(codes))
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [

@@ -1376,6 +1376,8 @@ def _classify_enumeration(
         enumeration = found(MentionRole.MEMBER, evidence, part=True)
         enumeration.founders = True
         return enumeration
+    if (evidence := _framed_as(rules.member, frame)) is not None:
+        return found(MentionRole.MEMBER, evidence)
     stem = before[: partial_mark.start()] if partial_mark else before
     stem = stem.rstrip(" ,:—–-")
     member_cue = rules.member_before.search(stem + " ")
