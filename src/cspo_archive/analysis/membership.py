@@ -43,8 +43,14 @@ longer names that are not nations ("North America", "New Jersey", "Northern
 Ireland", US states) are not mentions. "US" is ignored in sentences written in
 capitals ("JOIN US"). Names that are also people's names or US states
 ("Georgia", "Jordan", "Chad") count only inside a list with another nation.
-Adjectives ("French", "British", "Australian") are not mentions: they say
-nothing reliable about membership.
+Adjectives of nationality ("French", "South Korean", from the country table)
+are mentions only in a list before a noun or an institution ("British, French
+and German officials", "the Norwegian Armed Forces"), never alone and never as
+languages ("in English and French."); such a list names who took part, so it is
+partial unless a count in its sentence says it is whole. A nation stands behind
+its institution ("the UK's Space Command", "the US Department of Defense"): the
+institution's name may stand between the nations of a list, and a possessive
+before it is the nation acting, not "Russia's and China's".
 
 *Enumerations.* Two or more mentions in one sentence separated only by commas,
 semicolons, "and", "&", "as well as", "along with", "together with",
@@ -67,7 +73,9 @@ one role:
 * otherwise OTHER.
 
 A list introduced by "including", "such as", "notably"... or ended by "and
-others" is *partial*.
+others" is *partial*. "Those three" (``counts.refer_back``) stands for the last
+list of that many nations named in an earlier sentence and joins the list it
+precedes ("which groups those three with Canada, France ...").
 
 *Single mentions.* VENUE after "in <City>," ("met in Toulouse, France"), after
 a dateline ("TOULOUSE, France —"), after "hosted by", before "hosted"/"as
@@ -87,16 +95,24 @@ the member list), or acting with others ("X joins A and B in calling for": not
 joining, and a count in that sentence counts them). A capital speaks for its
 nation in a dateline ("BRUSSELS —"), at a meeting "in Paris" (VENUE) and in
 reported intent ("Tokyo said it hopes to join"). "So did D and E." continues the
-list of the sentence before.
+list of the sentence before (and shows it was not whole: both are partial). A
+sentence that shares out a grouping's members ("Of the eight members, six ...;
+A and B are not", cue ``partition``) makes every nation it names a member. A
+nation that hosts "all of our <initiative> partners — A, B ..." is a member and
+the venue (two mentions of the same words), and with the list is the whole
+membership.
 
 *Ownership.* A role about membership belongs to the initiative unless the words
 that gave it name another grouping last ("joined NATO"), or, when they name none,
 the grouping named nearest the nations in their sentence is another one: then
-the nations are OTHER.
+the nations are OTHER. A grouping that only describes nations it does not name
+("the original Five Eyes members, and then France came in", cue
+``description_after``) is not their context.
 
 *Members.* ``members`` is known only if the text lists members completely: at
 least one MEMBER enumeration that is not partial (a partial one counts when a
-total count claim in its sentence equals its size). Then ``members`` is every
+total count claim in its sentence equals its size). A sentence whose nations named as members are as many as a total count in it is
+also complete ("Of the eight members, six ...; A and B are not"). Then ``members`` is every
 nation with a MEMBER or JOINED mention anywhere in the text, less those that
 LEFT or are PROSPECTIVE, so a list split
 across sentences ("...comprises Australia, Canada and France. Germany and New
