@@ -111,8 +111,9 @@ the nations are OTHER. A grouping that only describes nations it does not name
 
 *Members.* ``members`` is known only if the text lists members completely: at
 least one MEMBER enumeration that is not partial (a partial one counts when a
-total count claim in its sentence equals its size). A sentence whose nations named as members are as many as a total count in it is
-also complete ("Of the eight members, six ...; A and B are not"). Then ``members`` is every
+total count claim in its sentence equals its size), or a sentence that names as
+many members as a total count in it claims ("Of the eight members, six ...; A
+and B are not"). Then ``members`` is every
 nation with a MEMBER or JOINED mention anywhere in the text, less those that
 LEFT or are PROSPECTIVE, so a list split
 across sentences ("...comprises Australia, Canada and France. Germany and New
