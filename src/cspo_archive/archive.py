@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
@@ -23,6 +24,10 @@ from cspo_archive.exceptions import (
     SnapshotNotFoundError,
 )
 from cspo_archive.model import Snapshot, SnapshotRef
+
+if TYPE_CHECKING:
+    from cspo_archive.analysis._profile import Profile
+    from cspo_archive.statements import History, Statement
 
 __all__ = ["Archive", "Problem", "Verification", "installed_bundled_path"]
 
@@ -303,9 +308,123 @@ class Archive:
             return self._store.clean_tmp()
 
     def verify(self) -> Verification:
-        """Check every snapshot and capture; return every problem found, not just the first."""
+        """Check every snapshot and capture, and every document key given by hand;
+        return every problem found, not just the first."""
         problems, snapshots, captures = self._store.verify()
+        problems.extend(self._verify_documents())
         return Verification(str(self.path), snapshots, captures, tuple(problems))
+
+    # -- documents and statements --
+
+    def document_keys(self) -> dict[str, str]:
+        """The document keys given by hand (:meth:`assign_document`), by snapshot id."""
+        from cspo_archive import _documents
+
+        found, _ = _documents.read(self.path)
+        return {snapshot_id: key for snapshot_id, (key, _) in found.items()}
+
+    def document_key(self, ref: str | SnapshotRef) -> str:
+        """The key of the document the snapshot *ref* names is a revision of (see
+        :func:`cspo_archive.statements.document_keys`)."""
+        from cspo_archive.statements import document_keys
+
+        snapshot_id = self.get(ref).id
+        return document_keys(self, self.document_keys())[snapshot_id]
+
+    def assign_document(self, ref: str | SnapshotRef, key: str) -> None:
+        """Say that the snapshot *ref* names is a revision of the document *key*
+        (for a capture without a URL that tells its page): an append-only line in
+        ``documents.jsonl``; the snapshot itself never changes. A URL is normalised.
+        Giving the same key again does nothing; another key for a snapshot that has
+        one raises :class:`SnapshotConflictError` (keys are never changed)."""
+        from cspo_archive import _documents
+        from cspo_archive.exceptions import InvalidMetadataError
+        from cspo_archive.statements import normalise_url
+
+        self._check_writable()
+        why = _documents.check_key(key)
+        if why is not None:
+            msg = f"cannot give snapshot {str(ref)!r} the document key {key!r}: {why}"
+            raise InvalidMetadataError(msg, field="document", value=key)
+        if key.lower().startswith(("http://", "https://")):
+            key = normalise_url(key)
+        snapshot = self.get(ref)
+        with self._store.locked():
+            found, _ = _documents.read(self.path)
+            if snapshot.id in found:
+                given = found[snapshot.id][0]
+                if given == key:
+                    return
+                msg = (
+                    f"snapshot {snapshot.id!r} is already a revision of {given!r} in the "
+                    f"archive at '{self.path}'; document keys are never changed"
+                )
+                raise SnapshotConflictError(
+                    msg, snapshot_id=snapshot.id, existing=given, attempted=key
+                )
+            try:
+                _documents.append(self.path, snapshot.id, snapshot.digest, key)
+            except OSError as exc:
+                msg = (
+                    f"could not record the document of snapshot {snapshot.id!r} in "
+                    f"'{self.path / _documents.DOCUMENTS_FILE}': {describe_os_error(exc)}; "
+                    f"nothing was recorded if the file's last line is whole "
+                    f"(cspo-archive verify says)"
+                )
+                raise ArchiveWriteError(msg, path=str(self.path)) from exc
+
+    def statements(self) -> tuple[Statement, ...]:
+        """The statements of the archive: copies of one text by several publishers,
+        each with its revisions (see :mod:`cspo_archive.statements`)."""
+        from cspo_archive.statements import group_statements
+
+        return group_statements(self, self.document_keys())
+
+    def history(self, key_or_id: str, *, profile: Profile | None = None) -> History:
+        """The revisions of one document, oldest first, with what changed from each
+        to the next: *key_or_id* is a snapshot id (or unique prefix), the page's URL
+        or a document key. Raises :class:`DocumentNotFoundError` if nothing matches."""
+        from cspo_archive.statements import history
+
+        snapshots = list(self)
+        ids = {s.id for s in snapshots}
+        if key_or_id not in ids and not key_or_id.lower().startswith(("http://", "https://")):
+            import contextlib
+
+            with contextlib.suppress(InvalidIdError, SnapshotNotFoundError, AmbiguousIdError):
+                key_or_id = self.resolve(key_or_id).id  # else not an id: a document key
+        return history(snapshots, key_or_id, profile=profile, assigned=self.document_keys())
+
+    def _verify_documents(self) -> list[Problem]:
+        from cspo_archive import _documents
+
+        found, problems = _documents.read(self.path)
+        rel = _documents.DOCUMENTS_FILE
+        for snapshot_id, (_, digest) in sorted(found.items()):
+            if not is_id(snapshot_id) or not self._store.exists(snapshot_id):
+                msg = f"{rel} gives a document to snapshot {snapshot_id!r}, which is not here"
+                problems.append(Problem("documents", rel, msg, snapshot_id=snapshot_id))
+                continue
+            try:
+                actual = self._store.read(snapshot_id).digest
+            except (IntegrityError, ArchiveFormatError):
+                continue  # reported by the snapshot checks
+            if actual != digest:
+                msg = (
+                    f"{rel} gives a document to snapshot {snapshot_id!r} as {digest}, but the "
+                    f"archive holds {actual}"
+                )
+                problems.append(
+                    Problem(
+                        "documents",
+                        rel,
+                        msg,
+                        snapshot_id=snapshot_id,
+                        expected=digest,
+                        actual=actual,
+                    )
+                )
+        return problems
 
     # -- helpers --
 

@@ -74,6 +74,17 @@ class SnapshotNotFoundError(CspoArchiveError, KeyError):
         return self.message
 
 
+class DocumentNotFoundError(CspoArchiveError, KeyError):
+    """No snapshot is a revision of the requested document (key, URL or id)."""
+
+    def __init__(self, message: str, *, document: str) -> None:
+        super().__init__(message)
+        self.document = document
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class AmbiguousIdError(CspoArchiveError, LookupError):
     """An id prefix matches more than one snapshot."""
 

@@ -8,12 +8,13 @@ so a report can quote and locate its evidence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from attrs import frozen
 
 from cspo_archive.analysis._document import Document
 from cspo_archive.analysis._profile import Profile, load_profile
+from cspo_archive.analysis.copies import CopyDifferences
 from cspo_archive.analysis.language import LanguageChange, analyse_language, compare_language
 from cspo_archive.analysis.membership import (
     Membership,
@@ -29,6 +30,7 @@ from cspo_archive.analysis.principles import (
 )
 from cspo_archive.analysis.textdiff import WordDiff, word_diff
 from cspo_archive.model import DocumentType, Snapshot, SnapshotRef
+from cspo_archive.statements import Copy
 
 __all__ = [
     "Comparison",
@@ -67,6 +69,13 @@ class Comparison:
     principles: PrinciplesChange
     language: LanguageChange
     diff: WordDiff
+    #: How the two snapshots relate: ``"releases"`` (two publications),
+    #: ``"revisions"`` (of one page), ``"copies"`` (of one statement by two
+    #: publishers) or ``"same"`` (see :mod:`cspo_archive.statements`).
+    relation: str = "releases"
+    #: For revisions and copies: paragraphs added and omitted, sentences
+    #: reworded, words spelled differently (``None`` for releases).
+    copies: CopyDifferences | None = None
 
     @property
     def changed(self) -> bool:
@@ -137,9 +146,15 @@ def compare(
     *,
     profile: Profile | None = None,
     budget_seconds: float | None = None,
+    relation: str | None = None,
 ) -> Comparison:
     """Compare two snapshots: membership, principles, language and metadata,
     with *profile* (the bundled ``cspo`` profile by default).
+
+    *relation* says how the two relate (:func:`cspo_archive.statements.relation`,
+    which is asked when it is not given: an archive with assigned document keys
+    gives it). For two revisions of one page or two copies of one statement the
+    comparison also holds their :class:`~cspo_archive.analysis.copies.CopyDifferences`.
 
     Each text is prepared once (:class:`~cspo_archive.analysis.Document`) and
     every analysis reads it with its section of the profile. The word diff is
@@ -155,6 +170,18 @@ def compare(
     prof = _checked(profile)
     before = Document.prepare(old.text, title=old.metadata.title, language=old.metadata.language)
     after = Document.prepare(new.text, title=new.metadata.title, language=new.metadata.language)
+    if relation is None:
+        from cspo_archive.statements import relation as relation_of
+
+        relation = relation_of(old, new)
+    elif relation not in _RELATIONS:
+        msg = f"relation must be one of {', '.join(_RELATIONS)}; got {relation!r}"
+        raise ValueError(msg)
+    copies = None
+    if relation in ("revisions", "copies"):
+        from cspo_archive.analysis.copies import compare_copies
+
+        copies = compare_copies(before, after)
     return Comparison(
         old=old.ref,
         new=new.ref,
@@ -179,7 +206,13 @@ def compare(
             rules=prof.language,
         ),
         diff=word_diff(old.text, new.text, budget_seconds=budget_seconds),
+        relation=relation,
+        copies=copies,
     )
+
+
+#: The values of ``Comparison.relation``.
+_RELATIONS = ("releases", "revisions", "copies", "same")
 
 
 # --- timeline --------------------------------------------------------------------
@@ -187,7 +220,9 @@ def compare(
 
 @frozen
 class Release:
-    """One snapshot in a timeline, with what it says about membership and principles."""
+    """One release in a timeline: a statement, read from one snapshot (``ref``: the
+    latest revision of its first published copy), with what it says about
+    membership and principles, and every copy of it with its revisions."""
 
     ref: SnapshotRef
     title: str
@@ -197,6 +232,13 @@ class Release:
     #: The distinct member totals the text states, ascending.
     stated_totals: tuple[int, ...]
     principles: tuple[str, ...]
+    #: Each publisher's copy, the first published first, with its revisions.
+    copies: tuple[Copy, ...] = ()
+
+    @property
+    def revisions(self) -> int:
+        """How many snapshots the release has: every revision of every copy."""
+        return sum(len(copy.revisions) for copy in self.copies) or 1
 
 
 @frozen
@@ -234,7 +276,7 @@ class Timeline:
     principles: tuple[PrincipleHistory, ...]
 
 
-def _release(snapshot: Snapshot, prof: Profile) -> Release:
+def _release(snapshot: Snapshot, prof: Profile, copies: tuple[Copy, ...] = ()) -> Release:
     document = Document.prepare(
         snapshot.text, title=snapshot.metadata.title, language=snapshot.metadata.language
     )
@@ -248,6 +290,7 @@ def _release(snapshot: Snapshot, prof: Profile) -> Release:
         members=membership.members,
         stated_totals=tuple(sorted({c.value for c in membership.counts if c.kind == "total"})),
         principles=tuple(hit.principle.id for hit in principles.hits),
+        copies=copies,
     )
 
 
@@ -265,15 +308,35 @@ def _span_of(
     )
 
 
-def timeline(snapshots: Iterable[Snapshot], *, profile: Profile | None = None) -> Timeline:
+def timeline(
+    snapshots: Iterable[Snapshot],
+    *,
+    profile: Profile | None = None,
+    assigned: Mapping[str, str] | None = None,
+) -> Timeline:
     """Per release: members (or unknown), stated counts, principles; across releases:
     when each nation and each principle first and last appears.
 
-    Each text is analysed once, so the cost grows linearly with the releases.
+    A release is a statement (:func:`cspo_archive.statements.group_statements`):
+    copies of one text by several publishers, and revisions of one page, are one
+    release, read from the latest revision of its first published copy and listing
+    every copy. *assigned* holds the document keys given by hand (an
+    :class:`~cspo_archive.Archive` passed as *snapshots* gives its own).
+
+    Each release is analysed once, so the cost grows linearly with the releases
+    (grouping the copies: see :mod:`cspo_archive.analysis.copies`).
     """
+    from cspo_archive.statements import group_statements
+
     prof = _checked(profile)
-    ordered = sorted(snapshots, key=lambda s: (s.metadata.published.value, s.id))
-    releases = tuple(_release(s, prof) for s in ordered)
+    if assigned is None:
+        keys = getattr(snapshots, "document_keys", None)
+        assigned = keys() if callable(keys) else None
+    by_id = {s.id: s for s in snapshots}
+    releases = tuple(
+        _release(by_id[statement.copies[0].latest.id], prof, statement.copies)
+        for statement in group_statements(by_id.values(), assigned)
+    )
     seen_nations: dict[str, list[Release]] = {}
     seen_principles: dict[str, list[Release]] = {}
     for release in releases:

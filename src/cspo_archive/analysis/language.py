@@ -1108,14 +1108,40 @@ def _compare_people(
         yield PersonChange(None, person.name, None, person.rank, None, person.title, "added")
 
 
+def _spelled_alike(
+    old: Mapping[str, int], new: Mapping[str, int]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The two texts' term counts with terms that differ only in spelling
+    ("behaviour", "behavior": :func:`~cspo_archive.analysis.copies.fold_word`)
+    counted as one, shown as the old text writes it: a British and an American
+    copy of one statement do not shift in "behaviour"."""
+    from cspo_archive.analysis.copies import fold_word
+
+    shown: dict[str, str] = {}
+    for term in [*old, *new]:
+        shown.setdefault(" ".join(fold_word(w) for w in term.split(" ")), term)
+    if len(shown) == len(set(old) | set(new)):
+        return dict(old), dict(new)  # no term is spelled two ways
+
+    def merged(counts: Mapping[str, int]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for term, count in counts.items():
+            name = shown[" ".join(fold_word(w) for w in term.split(" "))]
+            found[name] = found.get(name, 0) + count
+        return found
+
+    return merged(old), merged(new)
+
+
 def compare_language(
     old: Language, new: Language, *, top: int = 20, rules: LanguageRules | None = None
 ) -> LanguageChange:
     """How the language moved from *old* to *new* (the ``top`` term shifts by G²);
     people are matched across the two by *rules* (the profile's nicknames)."""
     compiled = rules if rules is not None else _default_rules()
-    old_counts = dict(old.vocabulary) | dict(old.bigrams)
-    new_counts = dict(new.vocabulary) | dict(new.bigrams)
+    old_counts, new_counts = _spelled_alike(
+        dict(old.vocabulary) | dict(old.bigrams), dict(new.vocabulary) | dict(new.bigrams)
+    )
     rows = _shift_rows(old_counts, new_counts, old.words, new.words)
     shifts = [
         _term_shift(row, old.words, new.words)

@@ -250,11 +250,23 @@ def _clauses(hit: PrincipleHit) -> list[str]:
     return clauses
 
 
+def _spelled_alike(clause: str) -> str:
+    """*clause* with every word folded (:func:`~cspo_archive.analysis.copies.fold_word`):
+    a British and an American copy of one clause read alike."""
+    from cspo_archive.analysis.copies import fold_word
+
+    return _letters_re().sub(lambda m: fold_word(m.group()), clause)
+
+
+_letters_re = LazyPattern(r"[^\W\d_]+")
+
+
 def _same_clause(old: PrincipleHit, new: PrincipleHit) -> bool:
     """Whether a clause stating the principle in *old* is one in *new*: the same
-    words, or the same words cut short at one end (one copy stopped earlier)."""
-    for a in _clauses(old):
-        for b in _clauses(new):
+    words (spelling aside: "behaviour" is "behavior"), or the same words cut short
+    at one end (one copy stopped earlier)."""
+    for a in map(_spelled_alike, _clauses(old)):
+        for b in map(_spelled_alike, _clauses(new)):
             if (
                 a
                 and b
@@ -322,7 +334,7 @@ def compare_principles(
                 len(new_evidence),
             )
         )
-    known = {_normal(c.sentence) for c in old.unclassified}
-    known.update(_normal(s) for hit in old.hits for s in hit.evidence)
-    fresh = tuple(c for c in new.unclassified if _normal(c.sentence) not in known)
+    known = {_spelled_alike(_normal(c.sentence)) for c in old.unclassified}
+    known.update(_spelled_alike(_normal(s)) for hit in old.hits for s in hit.evidence)
+    fresh = tuple(c for c in new.unclassified if _spelled_alike(_normal(c.sentence)) not in known)
     return PrinciplesChange(old, new, tuple(changes), fresh)

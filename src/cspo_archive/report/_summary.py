@@ -8,7 +8,13 @@ from cspo_archive.analysis import Comparison, Release, Timeline
 from cspo_archive.analysis.membership import Membership
 from cspo_archive.report._format import join_names, percent, rate
 
-__all__ = ["comparison_summary", "membership_sentence", "timeline_summary"]
+__all__ = [
+    "comparison_summary",
+    "copies_sentence",
+    "membership_sentence",
+    "relation_sentence",
+    "timeline_summary",
+]
 
 
 def _labels(items: Sequence[str]) -> str:
@@ -53,10 +59,54 @@ def membership_sentence(comparison: Comparison) -> str:
     return "Membership cannot be compared: " + " and ".join(unknown) + "."
 
 
+def _count(count: int, noun: str) -> str:
+    head, _, rest = noun.partition(" ")
+    return f"{count} {noun}" if count == 1 else f"{count} {head}s{' ' + rest if rest else ''}"
+
+
+def copies_sentence(comparison: Comparison) -> str:
+    """How two copies or revisions differ, in one sentence (empty for releases)."""
+    d = comparison.copies
+    if d is None:
+        return ""
+    if d.identical:
+        moves = ["the same text"]
+    else:
+        moves = [
+            _count(n, what)
+            for n, what in (
+                (len(d.omitted), "paragraph omitted"),
+                (len(d.added), "paragraph added"),
+                (len(d.replaced), "paragraph replaced"),
+                (len(d.reworded), "sentence reworded"),
+            )
+            if n
+        ]
+    spelled = sum(v.count for v in d.spelling)
+    if spelled:
+        moves.append(f"{_count(spelled, 'word')} spelled differently (not counted as change)")
+    return f"{percent(d.similarity)} alike: " + ", ".join(moves) + "."
+
+
+def relation_sentence(comparison: Comparison) -> str:
+    """What the two snapshots are to each other, said first (empty for releases)."""
+    if comparison.relation == "same":
+        return "The same snapshot is compared with itself."
+    if comparison.relation == "revisions":
+        return "These are two revisions of one page. " + copies_sentence(comparison)
+    if comparison.relation == "copies":
+        publishers = [m for m in comparison.metadata if m.field == "publisher"]
+        by = f" ({publishers[0].old} and {publishers[0].new})" if publishers else ""
+        return f"These are copies of one statement{by}. " + copies_sentence(comparison)
+    return ""
+
+
 def comparison_summary(comparison: Comparison) -> str:
-    """One paragraph: what changed in membership, principles and language."""
+    """One paragraph: how the two relate (copies, revisions), then what changed in
+    membership, principles and language."""
     p = comparison.principles
-    parts = [membership_sentence(comparison)]
+    parts = [relation_sentence(comparison)] if comparison.relation != "releases" else []
+    parts.append(membership_sentence(comparison))
     principle_bits = []
     if p.added:
         principle_bits.append(f"{_labels([c.principle.label for c in p.added])} added")

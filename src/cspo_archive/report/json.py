@@ -9,7 +9,7 @@ format and its version::
       "generator": "cspo-archive",
       "generator_version": "0.1.0",
       "schema": "cspo-archive/comparison",   # or "cspo-archive/timeline"
-      "schema_version": 2,
+      "schema_version": 3,
       "summary": "Membership went from 7 to 10 nations: ..."
     }
 
@@ -38,10 +38,10 @@ from cspo_archive.report._summary import comparison_summary, timeline_summary
 __all__ = ["GENERATOR", "KINDS", "SCHEMA_VERSION", "SCHEMA_VERSIONS", "render", "schema", "to_data"]
 
 #: The version of the JSON format (and of its schemas); raised on any incompatible change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Every version whose schemas ship (documents written by earlier releases validate
 #: against their own version's schema).
-SCHEMA_VERSIONS = (1, 2)
+SCHEMA_VERSIONS = (1, 2, 3)
 #: The ``generator`` of every document.
 GENERATOR = "cspo-archive"
 #: The kinds of document, each with its schema ``schema/<kind>-<SCHEMA_VERSION>.json``.

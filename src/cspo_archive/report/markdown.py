@@ -599,10 +599,55 @@ def _full_diff(c: Comparison) -> list[str]:
     return [*lines, *_diff_lines(d.ops), "", "---", ""]
 
 
+def _copies(c: Comparison) -> list[str]:
+    """For copies of one statement or revisions of one page: how they differ."""
+    d = c.copies
+    if d is None:
+        return []
+    side = "copy" if c.relation == "copies" else "revision"
+    heading = "Copies of one statement" if c.relation == "copies" else "Revisions of one page"
+    lines = [f"## {heading}", ""]
+    lines += [
+        f"{percent(d.similarity)} alike; {_plural(d.same_paragraphs, 'paragraph')} the same "
+        f"word for word (spelling aside).",
+        "",
+    ]
+    for items, what in (
+        (d.omitted, f"Omitted in the new {side}"),
+        (d.added, f"Added in the new {side}"),
+    ):
+        if items:
+            lines += [f"**{what}** ({len(items)}):", ""]
+            lines += [f"- {quote(p)}" for p in items]
+            lines.append("")
+    if d.replaced:
+        lines += [f"**Paragraphs replaced** ({len(d.replaced)}):", ""]
+        rows = [[quote(r.old), quote(r.new)] for r in d.replaced]
+        lines += [*_table(["Old", "New"], rows), ""]
+    if d.reworded:
+        lines += [f"**Sentences reworded** ({len(d.reworded)}):", ""]
+        rows = [
+            [quote(r.old) if r.old else "—", quote(r.new) if r.new else "—"] for r in d.reworded
+        ]
+        lines += [*_table(["Old", "New"], rows), ""]
+    if d.spelling:
+        total = sum(v.count for v in d.spelling)
+        lines += [
+            f"**Spelled differently** ({_plural(total, 'word')}; spelling, not change):",
+            "",
+        ]
+        rows = [[cell(v.old), cell(v.new), str(v.count)] for v in d.spelling]
+        lines += [*_table(["Old", "New", "Times"], rows, "llr"), ""]
+    if d.identical and not d.spelling:
+        lines += ["The texts are the same.", ""]
+    return lines
+
+
 def render_comparison(c: Comparison) -> str:
     """A Comparison as a Markdown document."""
     lines = [
         *_header(c),
+        *_copies(c),
         *_members(c),
         *_principles(c),
         *_language(c),
