@@ -512,3 +512,89 @@ def test_add_says_what_is_wrong_with_a_mistyped_url(
     assert (code, out) == (2, "")
     assert hint in err
     assert not (tmp_path / "a").exists()
+
+
+@pytest.fixture
+def statements_archive(archive: Archive) -> Archive:
+    """An archive holding the statement fixtures (copies, revisions, near-duplicates)."""
+    from statement_fixtures import capture_of, snapshots
+
+    for snapshot in snapshots().values():
+        archive.add(snapshot, capture=capture_of(snapshot))
+    return archive
+
+
+def test_history_lists_a_pages_revisions(
+    statements_archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'history URL' lists the page's revisions oldest first with what changed;
+    '--json' gives the same as data; an unknown page is a one-line error."""
+    from statement_fixtures import snapshots
+
+    r3 = snapshots()["page-r3.txt"]
+    assert r3.metadata.source_url is not None
+    path = str(statements_archive.path)
+    code, out, _ = _run(capsys, "history", r3.metadata.source_url, "--archive", path)
+    assert code == 0
+    assert "3 revisions, oldest first" in out
+    assert out.index("page-r1") < out.index("page-r2") < out.index("page-r3")
+    assert "2 paragraphs added" in out
+    code, out, _ = _run(capsys, "history", r3.id, "--archive", path, "--json")
+    assert code == 0
+    assert [r["revision"]["number"] for r in json.loads(out)["revisions"]] == [1, 2, 3]
+    code, _, err = _run(capsys, "history", "https://example.org/none", "--archive", path)
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "no snapshot is a revision of" in err
+
+
+def test_statements_lists_copies_together(
+    statements_archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'statements' lists each statement with its publishers' copies."""
+    code, out, _ = _run(capsys, "statements", "--archive", str(statements_archive.path))
+    assert code == 0
+    block = out.split("UK and partners agree joint statement")[1].split("\n20")[0]
+    assert "UK Ministry of Defence" in block
+    assert "U.S. Department of Defense" in block
+    code, out, _ = _run(capsys, "statements", "--archive", str(statements_archive.path), "--json")
+    assert code == 0
+    assert len(json.loads(out)) == len(statements_archive.statements())
+
+
+def test_compare_of_one_revision_is_against_the_previous(
+    statements_archive: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'compare NEW' compares a page's revision with the one before it and says so;
+    the first revision has none, which is a one-line error naming both ways out."""
+    path = str(statements_archive.path)
+    code, out, _ = _run(
+        capsys, "compare", "2024-11-13-page-r3", "--archive", path, "--format", "md"
+    )
+    assert code == 0
+    assert "These are two revisions of one page" in out
+    assert "2024-11-13-page-r2" in out
+    assert "## Revisions of one page" in out
+    code, _, err = _run(capsys, "compare", "2024-11-13-page-r1", "--archive", path)
+    assert code == 2
+    assert "first revision of its page" in err
+
+
+def test_add_with_a_document_key_records_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'add --document KEY' records the key (and says so); a key with spaces is a
+    usage error before anything is written."""
+    capture = tmp_path / "statement.txt"
+    capture.write_text("Joint statement\n\nThe partners agree on many things.\n", "utf-8")
+    target = str(tmp_path / "a")
+    base = ["add", str(capture), "--archive", target, "--published", "2025-01-02"]
+    code, _, err = _run(capsys, *base, "--document", "two words")
+    assert code == 2
+    assert "no white space" in err
+    assert not (tmp_path / "a").exists()
+    code, out, _ = _run(capsys, *base, "--document", "partners-statement")
+    assert code == 0
+    assert "a revision of partners-statement" in out
+    archive = Archive.open(target)
+    assert archive.document_key(archive.ids()[0]) == "partners-statement"

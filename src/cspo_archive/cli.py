@@ -48,8 +48,17 @@ EXAMPLES = {
     "compare": (
         "examples:\n"
         "  cspo-archive compare                      (the two most recent comparable releases)\n"
+        "  cspo-archive compare NEW_ID               (against its page's previous revision)\n"
         "  cspo-archive compare 2022-02-22 2025-12-17-uk --format html -o report.html\n"
         "  cspo-archive compare OLD_ID NEW_ID@sha256:<hex> --format json"
+    ),
+    "history": (
+        "examples:\n  cspo-archive history https://www.gov.uk/government/news/...\n"
+        "  cspo-archive history 2025-12-17-uk-meets --json"
+    ),
+    "statements": (
+        "examples:\n  cspo-archive statements\n"
+        "  cspo-archive statements --archive ./my-archive --json"
     ),
     "timeline": (
         "examples:\n  cspo-archive timeline\n  cspo-archive timeline --format html -o timeline.html"
@@ -169,6 +178,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--captured-at", type=_datetime, metavar="ISO-DATETIME", help="when it was captured"
     )
+    p.add_argument(
+        "--document",
+        metavar="KEY",
+        help="the document (page) this capture is a revision of, when its URL does not say: "
+        "a key of your choosing, the same for each revision (recorded in documents.jsonl)",
+    )
 
     formats = ["md", "markdown", "html", "json", "text"]
     profile_help = (
@@ -176,7 +191,12 @@ def _parser() -> argparse.ArgumentParser:
         "profile's TOML file (default: cspo)"
     )
     p = command("compare", "Compare two releases: membership, principles, language, metadata.")
-    p.add_argument("old", nargs="?", metavar="OLD", help="id, unique prefix or ID@sha256:HEX")
+    p.add_argument(
+        "old",
+        nargs="?",
+        metavar="OLD",
+        help="id, unique prefix or ID@sha256:HEX (given alone: NEW, against its previous revision)",
+    )
     p.add_argument("new", nargs="?", metavar="NEW", help="id, unique prefix or ID@sha256:HEX")
     p.add_argument(
         "--format",
@@ -186,6 +206,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
+
+    p = command(
+        "history", "List the revisions of one page, oldest first, with what changed in each."
+    )
+    p.add_argument(
+        "document", metavar="URL|ID", help="the page's URL, a snapshot id (or prefix) or a key"
+    )
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = command(
+        "statements",
+        "List the statements: copies of one text by several publishers, with their revisions.",
+    )
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a list")
 
     p = command("timeline", "Membership and principles across every release of the archive.")
     p.add_argument("--format", choices=formats, help="report format (default: as for compare)")
@@ -498,11 +535,20 @@ def _cmd_add(args: argparse.Namespace) -> int:
                 snapshot_id=args.snapshot_id,
             )
             snapshots.append((snapshot, data))
+    if args.document is not None:
+        from cspo_archive import _documents
+
+        why = _documents.check_key(args.document)
+        if why is not None:
+            raise _UsageError(f"--document {args.document!r}: {why}")
     archive = _open_archive(target, for_writing=True)
     for snapshot, data in snapshots:
         existed = snapshot.id in archive
         stored = archive.add(snapshot, capture=data)
         print(f"{'already archived' if existed else 'added'}: {stored.ref}")
+        if args.document is not None:
+            archive.assign_document(stored.ref, args.document)
+            print(f"  a revision of {archive.document_key(stored.ref)}")
     return 0
 
 
@@ -628,21 +674,107 @@ def _profile(given: str | None) -> Profile | None:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cspo_archive.analysis import compare
     from cspo_archive.report import render
+    from cspo_archive.statements import document_keys, relation
 
     archive = _open_archive(args.archive)
-    if (args.old is None) != (args.new is None):
-        msg = "give both OLD and NEW, or neither (to compare the two most recent releases)"
-        raise _UsageError(msg)
+    snapshots = list(archive)
+    keys = document_keys(snapshots, archive.document_keys())
     if args.old is None:
-        old, new = default_pair(list(archive))
+        old, new = default_pair(snapshots)
+    elif args.new is None:  # NEW alone: against the previous revision of its page
+        new = archive.get(archive.resolve(args.old))
+        old = _previous_revision(new, snapshots, keys)
     else:
         old = archive.get(archive.resolve(args.old))
         new = archive.get(archive.resolve(args.new))
     profile = _profile(args.profile)
+    how = relation(old, new, keys)
     report = render(
-        compare(old, new, profile=profile), _report_format(args), color=_use_color(args)
+        compare(old, new, profile=profile, relation=how),
+        _report_format(args),
+        color=_use_color(args),
     )
     _emit(report, args.output)
+    return 0
+
+
+def _previous_revision(
+    new: Snapshot, snapshots: Sequence[Snapshot], keys: dict[str, str]
+) -> Snapshot:
+    """The revision of *new*'s page captured just before it."""
+    from cspo_archive.statements import revisions
+
+    key = keys[new.id]
+    pages = revisions(
+        [s for s in snapshots if keys[s.id] == key], {s.id: keys[s.id] for s in snapshots}
+    )
+    ordered = pages[key]
+    at = [s.id for s in ordered].index(new.id)
+    if at == 0:
+        msg = (
+            f"{new.id} is the first revision of its page ({key}) in the archive: there is no "
+            f"earlier one to compare it with; name both: cspo-archive compare OLD {new.id}"
+        )
+        raise _UsageError(msg)
+    return ordered[at - 1]
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    archive = _open_archive(args.archive)
+    found = archive.history(args.document, profile=_profile(args.profile))
+    if args.json:
+        from cspo_archive._serialize import unstructure
+
+        print(json.dumps(unstructure(found), indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
+    count = len(found.revisions)
+    print(f"{found.document}: {count} revision{'s' if count != 1 else ''}, oldest first")
+    for change in found.revisions:
+        r = change.revision
+        when = r.captured.isoformat() if r.captured else f"published {r.published.isoformat()}"
+        print(f"  {r.number}. {r.ref.id}  ({when}, {r.publisher})")
+        print(f"     {change.summary}")
+        if change.joined or change.left:
+            moves = []
+            if change.joined:
+                moves.append("joined: " + ", ".join(change.joined))
+            if change.left:
+                moves.append("left: " + ", ".join(change.left))
+            print(f"     members {'; '.join(moves)}")
+        if change.principles_added or change.principles_dropped:
+            moves = []
+            if change.principles_added:
+                moves.append("added: " + ", ".join(change.principles_added))
+            if change.principles_dropped:
+                moves.append("dropped: " + ", ".join(change.principles_dropped))
+            print(f"     principles {'; '.join(moves)}")
+        for note in r.change_notes:
+            print(f"     change note: {note}")
+    return 0
+
+
+def _cmd_statements(args: argparse.Namespace) -> int:
+    archive = _open_archive(args.archive)
+    statements = archive.statements()
+    if args.json:
+        from cspo_archive._serialize import unstructure
+
+        data = [unstructure(st) for st in statements]
+        print(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
+    copies = sum(len(st.copies) for st in statements)
+    print(
+        f"{len(statements)} statement{'s' if len(statements) != 1 else ''}, "
+        f"{copies} cop{'ies' if copies != 1 else 'y'}, in order of first publication"
+    )
+    for st in statements:
+        print(f"{st.published.isoformat()}  {st.title}")
+        for copy in st.copies:
+            count = len(copy.revisions)
+            print(
+                f"  {copy.publisher}: {copy.document} "
+                f"({count} revision{'s' if count != 1 else ''}; latest {copy.latest.id})"
+            )
     return 0
 
 
@@ -706,6 +838,8 @@ COMMANDS = {
     "build": _cmd_build,
     "compare": _cmd_compare,
     "timeline": _cmd_timeline,
+    "history": _cmd_history,
+    "statements": _cmd_statements,
     "lock": _cmd_lock,
 }
 

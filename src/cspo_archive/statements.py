@@ -408,6 +408,7 @@ def _summary(comparison: Comparison) -> str:
         for count, what in (
             (len(copies.added), "paragraph added"),
             (len(copies.omitted), "paragraph removed"),
+            (len(copies.replaced), "paragraph replaced"),
             (len(copies.reworded), "sentence reworded"),
             (sum(v.count for v in copies.spelling), "word spelled differently"),
         ):
