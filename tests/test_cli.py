@@ -349,7 +349,7 @@ def test_compare_to_an_unwritable_path_is_a_one_line_error(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["compare", "2022"], "give both OLD and NEW"),
+        (["compare", "2022"], "first revision of its page"),
         (["compare", "2025", "2022"], "matches 2 snapshots"),
         (["compare", "2022", "nothing-like-this"], "no snapshot 'nothing-like-this'"),
     ],

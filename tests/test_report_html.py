@@ -120,16 +120,34 @@ def _hostile_pair() -> tuple[Snapshot, Snapshot]:
 
 
 def _all_pages() -> list[str]:
+    from statement_fixtures import snapshots
+
     old, new = _benign_pair()
+    fixtures = snapshots()
     return [
         render(_bundled_comparison(), "html"),
         render(_bundled_timeline(), "html"),
         render(compare(old, new), "html"),
         render(timeline([old, new]), "html"),
+        # Copies of one statement and revisions of one page, and their timeline.
+        render(compare(fixtures["uk-copy.txt"], fixtures["us-copy.txt"]), "html"),
+        render(compare(fixtures["page-r1.txt"], fixtures["page-r3.txt"]), "html"),
+        render(timeline(fixtures.values()), "html"),
     ]
 
 
 # --- regression -----------------------------------------------------------------------
+
+
+def test_copies_comparison(file_regression: FileRegressionFixture) -> None:
+    """Two copies of one statement (UK and US) render to the reviewed page: said
+    first, then the paragraphs omitted and replaced and the spelling variants."""
+    from statement_fixtures import snapshots
+
+    found = snapshots()
+    page = render(compare(found["uk-copy.txt"], found["us-copy.txt"]), "html")
+    assert 'id="copies"' in page
+    file_regression.check(page, extension=".html")
 
 
 def test_bundled_comparison(file_regression: FileRegressionFixture) -> None:

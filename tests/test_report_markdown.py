@@ -58,6 +58,33 @@ def test_timeline(file_regression: FileRegressionFixture) -> None:
     file_regression.check(markdown.render(timeline(_bundled())), extension=".md")
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("uk-copy.txt", "us-copy.txt"),
+        ("page-r1.txt", "page-r2.txt"),
+        ("page-r2.txt", "page-r3.txt"),
+    ],
+    ids=["copies", "quote-swapped", "paragraphs-added"],
+)
+def test_copies_and_revisions(old: str, new: str, file_regression: FileRegressionFixture) -> None:
+    """Two copies of one statement, and two revisions of one page, read as the
+    committed Markdown: said first, then what differs (paragraphs omitted, added,
+    replaced; spelling counted apart)."""
+    from statement_fixtures import snapshots
+
+    found = snapshots()
+    file_regression.check(markdown.render(compare(found[old], found[new])), extension=".md")
+
+
+def test_timeline_of_copies_and_revisions(file_regression: FileRegressionFixture) -> None:
+    """A timeline where statements have several copies and pages several revisions
+    reads as the committed Markdown: one release per statement, its copies listed."""
+    from statement_fixtures import snapshots
+
+    file_regression.check(markdown.render(timeline(snapshots().values())), extension=".md")
+
+
 def test_render_entry_point_and_determinism() -> None:
     """``report.render(..., "md")`` is this module, and rendering twice gives the same text."""
     s = _bundled()

@@ -33,6 +33,7 @@ from cspo_archive.report._env import environment
 from cspo_archive.report._format import written_as
 from cspo_archive.report._summary import (
     comparison_summary,
+    copies_sentence,
     membership_sentence,
     timeline_summary,
 )
@@ -292,6 +293,13 @@ def _comparison_context(comparison: Comparison) -> dict[str, Any]:
         "profile_version": comparison.profile_version,
         "summary": comparison_summary(comparison),
         "membership_sentence": membership_sentence(comparison),
+        "copies_heading": (
+            "Copies of one statement"
+            if comparison.relation == "copies"
+            else "Revisions of one page"
+        ),
+        "copies_side": "copy" if comparison.relation == "copies" else "revision",
+        "copies_sentence": copies_sentence(comparison),
         "nations": _nation_rows(comparison),
         "mentions": _mentions(comparison),
         "sides": (("old", comparison.membership.old), ("new", comparison.membership.new)),

@@ -683,13 +683,44 @@ def render_timeline(t: Timeline) -> str:
                 members,
                 totals,
                 str(len(r.principles)),
+                str(max(len(r.copies), 1)),
             ]
         )
-    header = ["#", "Published", "Title", "Type", "Members listed", "Stated total", "Principles"]
-    lines += [*_table(header, rows, "rlllrrr"), ""]
+    header = [
+        "#",
+        "Published",
+        "Title",
+        "Type",
+        "Members listed",
+        "Stated total",
+        "Principles",
+        "Copies",
+    ]
+    lines += [*_table(header, rows, "rlllrrrr"), ""]
     lines += ["References (id and SHA-256 digest of each release):", ""]
     lines += [f"{n}. {_ref(r.ref)}" for n, r in enumerate(releases, start=1)]
     lines.append("")
+    several = [(n, r) for n, r in enumerate(releases, start=1) if r.revisions > 1]
+    if several:
+        lines += ["## Copies and revisions", ""]
+        lines += [
+            "A statement published by several publishers is one release; each publisher's "
+            "page is a copy, and a page captured again after it changed has revisions "
+            "(oldest first). Each release is read from the latest revision of its first copy.",
+            "",
+        ]
+        rows = [
+            [
+                str(n),
+                cell(copy.publisher),
+                cell(copy.title),
+                copy.published.isoformat(),
+                "<br>".join(_ref(ref) for ref in copy.revisions),
+            ]
+            for n, r in several
+            for copy in r.copies
+        ]
+        lines += [*_table(["#", "Publisher", "Title", "Published", "Revisions"], rows, "rllll"), ""]
     columns = [f"{n}" for n in range(1, len(releases) + 1)]
     lines += ["## Members by release", ""]
     if t.nations:

@@ -14,7 +14,7 @@ import textwrap
 from collections.abc import Sequence
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis import Comparison, Release, Sentence, Timeline
 from cspo_archive.analysis.membership import MembershipChange, country_name
 from cspo_archive.report._format import join_names, percent, rate, signed, written_as
 from cspo_archive.report._summary import comparison_summary, timeline_summary
@@ -77,6 +77,7 @@ def _comparison(c: Comparison, s: _Style) -> list[str]:
         "",
         *_wrap(comparison_summary(c)),
         "",
+        *_copies(c, s),
     ]
     m = c.membership
     lines.append(s("bold", "Members"))
@@ -168,6 +169,36 @@ def _comparison(c: Comparison, s: _Style) -> list[str]:
     return lines
 
 
+def _copies(c: Comparison, s: _Style) -> list[str]:
+    """Copies of one statement or revisions of one page: how they differ."""
+    d = c.copies
+    if d is None:
+        return []
+    side = "copy" if c.relation == "copies" else "revision"
+    heading = "Copies of one statement" if c.relation == "copies" else "Revisions of one page"
+    lines = [
+        s("bold", heading),
+        f"  {percent(d.similarity)} alike, {d.same_paragraphs} paragraphs the same",
+    ]
+    for text in d.omitted:
+        lines.append(s("red", f"  {MINUS} omitted in the new {side}: “{_short(text, WIDTH - 36)}”"))
+    for text in d.added:
+        lines.append(s("green", f"  + added in the new {side}: “{_short(text, WIDTH - 34)}”"))
+    for pair in d.replaced:
+        lines.append(s("yellow", f"  ~ paragraph replaced: “{_short(pair.old, WIDTH - 28)}”"))
+        lines.append(s("yellow", f"      by “{_short(pair.new, WIDTH - 12)}”"))
+    for pair in d.reworded:
+        lines.append(s("yellow", f"  ~ reworded: “{_short(pair.old or '—', WIDTH - 18)}”"))
+        lines.append(s("yellow", f"      as “{_short(pair.new or '—', WIDTH - 12)}”"))
+    if d.spelling:
+        total = sum(v.count for v in d.spelling)
+        shown = ", ".join(f"{v.old}/{v.new}" for v in d.spelling[:6])
+        more = ", …" if len(d.spelling) > 6 else ""
+        lines += _wrap(f"spelled differently, not counted as change ({total}): {shown}{more}", "  ")
+    lines.append("")
+    return lines
+
+
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
@@ -187,7 +218,7 @@ def _timeline(t: Timeline, s: _Style) -> list[str]:
     if not t.releases:
         return lines
     lines.append(s("bold", "Releases"))
-    rows = [["#", "published", "members", "stated", "principles", "title"]]
+    rows = [["#", "published", "members", "stated", "principles", "copies", "title"]]
     for n, r in enumerate(t.releases, start=1):
         rows.append(
             [
@@ -196,10 +227,22 @@ def _timeline(t: Timeline, s: _Style) -> list[str]:
                 str(len(r.members)) if r.members is not None else "unknown",
                 ", ".join(str(x) for x in sorted(set(r.stated_totals))) or "—",
                 str(len(r.principles)),
-                _short(r.title, 48),
+                _copy_count(r),
+                _short(r.title, 40),
             ]
         )
     lines += [*_table(rows), ""]
+    several = [(n, r) for n, r in enumerate(t.releases, start=1) if r.revisions > 1]
+    if several:
+        lines.append(s("bold", "Copies and revisions"))
+        for n, r in several:
+            for copy in r.copies:
+                count = len(copy.revisions)
+                revised = f", {count} revisions" if count > 1 else ""
+                lines.append(
+                    f"  #{n} {_short(copy.publisher, 40)}{revised}: {_line(copy.latest.id)}"
+                )
+        lines.append("")
     if t.nations:
         lines.append(s("bold", "Nations: first listed"))
         number = {r.ref.id: n for n, r in enumerate(t.releases, start=1)}
@@ -209,6 +252,14 @@ def _timeline(t: Timeline, s: _Style) -> list[str]:
         lines.append("")
     lines.append(s("dim", "Per-release tables of nations and principles: --format md or html."))
     return lines
+
+
+def _copy_count(release: Release) -> str:
+    """ "1", or "2 (3 rev.)": copies, and snapshots when copies were revised."""
+    copies = max(len(release.copies), 1)
+    if release.revisions > copies:
+        return f"{copies} ({release.revisions} rev.)"
+    return str(copies)
 
 
 def render(result: Comparison | Timeline, *, color: bool = False) -> str:
