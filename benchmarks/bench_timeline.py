@@ -1,14 +1,18 @@
 """Timeline scale: ``timeline()`` over generated releases, time per release.
 
 The releases are made from the bundled archive's snapshots: each generated
-release is one of them with its own id, its own publication date and one
-sentence of its own appended, so no two texts are the same (nothing can be
-answered from a cache keyed on the text) and the dates spread over the years.
+release is one of them with its own id, URL and publication date, and every
+third lower-case word replaced by a word of its own, so no two texts are the same (nothing
+can be answered from a cache keyed on the text), no two share a five-word run
+(each is its own statement, not a copy of another: the timeline groups copies
+and revisions into one release) and the dates spread over the years.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 import statistics
 import time
 
@@ -23,6 +27,17 @@ REPEATS = {10: 5, 100: 3, 300: 3, 1_000: 3}
 START = dt.date(2000, 1, 1)
 
 
+def _own_words(text: str, k: int) -> str:
+    """*text* with every third lower-case word made release *k*'s own (names of
+    nations and of the initiative stay, so the analyses still find them)."""
+    count = itertools.count()
+    return re.sub(
+        r"\b[a-z]+\b",
+        lambda m: f"w{k}x{m.start()}" if next(count) % 3 == 2 else m.group(),
+        text,
+    )
+
+
 def make_releases(count: int) -> list[Snapshot]:
     """*count* distinct releases, round-robin over the bundled snapshots."""
     bases = list(Archive.bundled())
@@ -31,7 +46,8 @@ def make_releases(count: int) -> list[Snapshot]:
         base = bases[k % len(bases)]
         published = attrs.evolve(base.metadata.published, value=START + dt.timedelta(days=7 * k))
         metadata = attrs.evolve(base.metadata, published=published)
-        text = base.text.rstrip("\n") + f"\n\nGenerated release number {k + 1}.\n"
+        metadata = attrs.evolve(metadata, source_url=f"https://example.org/release/{k + 1}")
+        text = _own_words(base.text, k)
         snapshot_id = f"{published.value.isoformat()}-release-{k + 1}"
         releases.append(Snapshot(snapshot_id, metadata, base.provenance, text))
     return releases

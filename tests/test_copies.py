@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_regressions.data_regression import DataRegressionFixture
 
+from cspo_archive.analysis import Document
 from cspo_archive.analysis.copies import (
     COPY_THRESHOLD,
     MIN_SHINGLES,
@@ -154,6 +155,14 @@ def test_a_text_is_an_identical_copy_of_itself(text: str) -> None:
     assert found.identical
     assert found.spelling == ()
     assert similarity(text, text) in ((1.0,) if len(shingles(text)) >= MIN_SHINGLES else (0.0,))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(_PARAGRAPHS, st.text(max_size=300)))
+def test_shingles_of_a_text_are_those_of_its_document(text: str) -> None:
+    """Shingling a str (words read without sentences) gives the shingles of its
+    Document (words read sentence by sentence)."""
+    assert shingles(text) == shingles(Document.prepare(text))
 
 
 @settings(max_examples=40, deadline=None)

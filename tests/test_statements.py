@@ -194,3 +194,30 @@ def test_grouping_does_not_depend_on_the_order_added(names: list[str], rng: rand
     assert one == other
     holder = {ref.id: st.id for st in one for ref in st.snapshots}
     assert holder[found[0].id] == holder[twin.id]
+
+
+def test_history_carries_the_change_notes_of_a_capture() -> None:
+    """A GOV.UK capture's change notes (kept in its provenance steps by ingest)
+    appear on its revision in the history, and only there."""
+    from cspo_archive.statements import history
+
+    first, capture = example_snapshot(
+        "The partners met in London and agreed a statement on space debris.\n",
+        snapshot_id="2025-01-01-first",
+        source_url="https://www.gov.uk/government/news/a",
+    )
+    second, _ = example_snapshot(
+        "The partners met in London and agreed a statement on space debris and on "
+        "the sharing of data.\n",
+        snapshot_id="2025-01-02-second",
+        source_url="https://www.gov.uk/government/news/a",
+        capture=capture + b" revised",
+    )
+    note = "change note: 2025-01-02 \u201cAdded the sharing of data.\u201d (stated by the page)"
+    steps = (*second.provenance.steps, note)
+    second = attrs.evolve(second, provenance=attrs.evolve(second.provenance, steps=steps))
+    found = history([second, first], second.id)
+    assert [c.revision.change_notes for c in found.revisions] == [
+        (),
+        ("2025-01-02 \u201cAdded the sharing of data.\u201d",),
+    ]
