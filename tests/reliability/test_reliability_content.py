@@ -379,6 +379,15 @@ def _template_pairs() -> tuple[set[tuple[str, tuple[str, ...]]], str]:
         render(compare(bundled[0], bundled[2]), "html"),
         render(timeline(bundled), "html"),
     ]
+    # Copies of one statement and revisions of one page have a section of their own.
+    from statement_fixtures import snapshots
+
+    fixtures = snapshots()
+    pages += [
+        render(compare(fixtures["uk-copy.txt"], fixtures["us-copy.txt"]), "html"),
+        render(compare(fixtures["page-r1.txt"], fixtures["page-r3.txt"]), "html"),
+        render(timeline(fixtures.values()), "html"),
+    ]
     pairs: set[tuple[str, tuple[str, ...]]] = set()
     for page in pages:
         pairs |= _parse(page).pairs

@@ -715,7 +715,7 @@ def render_timeline(t: Timeline) -> str:
                 cell(copy.publisher),
                 cell(copy.title),
                 copy.published.isoformat(),
-                "<br>".join(_ref(ref) for ref in copy.revisions),
+                ", ".join(_ref(ref) for ref in copy.revisions),
             ]
             for n, r in several
             for copy in r.copies
