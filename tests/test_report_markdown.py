@@ -7,6 +7,8 @@ import re
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from pytest_regressions.file_regression import FileRegressionFixture
 
@@ -187,6 +189,24 @@ def test_diff_markers_render_at_any_boundary(old: str, new: str) -> None:
     assert "<ul>" not in html
     assert "<ol>" not in html
     assert "<strong>" in html
+
+
+_TOKENS = st.sampled_from(["UK", "US", "space", ",", ".", "(", ")", ";", " ", " ", "\u2019s", "-"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TOKENS, min_size=1, max_size=14), st.lists(_TOKENS, min_size=1, max_size=14))
+def test_diff_markdown_has_no_character_references(old: list[str], new: list[str]) -> None:
+    """Whatever punctuation stands beside a change, the word diff's Markdown holds no
+    character reference and every marker renders (none is left as literal text)."""
+    a, _ = build_snapshot("Start " + "".join(old) + " end.\n", snapshot_id="2024-01-01-a")
+    b, _ = build_snapshot("Start " + "".join(new) + " end.\n", snapshot_id="2024-01-02-b")
+    out = markdown.render(compare(a, b))
+    diff = out[out.index("## Full word diff") :]
+    assert "&#" not in diff
+    visible = _visible(_html(diff))
+    assert "**" not in visible.replace("\\*", "")
+    assert "~~" not in visible.replace("~~struck through~~", "")
 
 
 def test_escape_helpers() -> None:

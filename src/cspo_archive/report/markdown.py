@@ -514,44 +514,101 @@ def _word_char(char: str) -> bool:
     return bool(char) and not char.isspace() and not _is_punct(char)
 
 
-def _entity(char: str) -> str:
-    return f"&#{ord(char)};"
+def _word_run(text: str, *, at_end: bool) -> str:
+    """The word characters (see :func:`_word_char`) at the end (or start) of *text*."""
+    if at_end:
+        n = len(text)
+        while n and _word_char(text[n - 1]):
+            n -= 1
+        return text[n:]
+    n = 0
+    while n < len(text) and _word_char(text[n]):
+        n += 1
+    return text[:n]
+
+
+def _mark(raw: str, marker: str, *, line_start: bool) -> str:
+    """*raw* struck (``~~``) or strong (``**``), its white space outside the markers."""
+    text = escape(raw, line_start=line_start)
+    core = text.strip()
+    if not core:
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}{marker}{core}{marker}{trail}"
 
 
 def _render_line(segments: list[tuple[int, str]]) -> str:
-    """One line of the diff: ``(op, raw text)`` segments → Markdown."""
+    """One line of the diff: ``(op, raw text)`` segments → Markdown.
+
+    Consecutive changes make one change: the old words struck, then the new ones
+    strong. CommonMark does not open or close a marker between a word character
+    and punctuation ("UK~~,~~"), so where a change starts or ends with punctuation
+    against a word, that word moves into the change on both sides ("~~UK,~~ **UK**"):
+    the Markdown needs no character reference and still reads word by word.
+    """
     # Drop leading white space (four spaces would make a code block).
     while segments and not segments[0][1].strip():
         segments = segments[1:]
     if segments:
         segments[0] = (segments[0][0], segments[0][1].lstrip())
-    pieces: list[str] = []
-    for i, (op, raw) in enumerate(segments):
-        text = escape(raw, line_start=i == 0)
+    items: list[list[str]] = []  # ["", text] (unchanged) or [old, new] (a change)
+    changed: list[bool] = []
+    for op, raw in segments:
         if op == 0:
-            pieces.append(text)
+            items.append(["", raw])
+            changed.append(False)
             continue
-        core = text.strip()
-        if not core:
-            pieces.append(text)  # a change of white space only: nothing to mark
+        if not changed or not changed[-1]:
+            items.append(["", ""])
+            changed.append(True)
+        items[-1][0 if op < 0 else 1] += raw
+    for k, item in enumerate(items):
+        if not changed[k] or not (item[0].strip() or item[1].strip()):
             continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        mark = "~~" if op < 0 else "**"
-        raw_core = raw.strip()
-        # CommonMark flanking rules: a marker between a word character and
-        # punctuation does not open or close. Writing the neighbouring character
-        # as an entity puts punctuation ('&' or ';') beside the marker instead.
-        if not lead and pieces and _is_punct(raw_core[0]):
-            before = segments[i - 1][1]
-            if before and _word_char(before[-1]) and pieces[-1].endswith(before[-1]):
-                pieces[-1] = pieces[-1][:-1] + _entity(before[-1])
-        pieces.append(f"{lead}{mark}{core}{mark}{trail}")
-        if not trail and i + 1 < len(segments) and _is_punct(raw_core[-1]):
-            after = segments[i + 1]
-            if after[0] == 0 and after[1] and _word_char(after[1][0]):
-                segments[i + 1] = (0, after[1][1:])
-                pieces.append(_entity(after[1][0]))
+        old, new = item
+        first = old if old.strip() else new
+        before = old if first is new else ""  # white space of the old side comes first
+        if (
+            first[0] not in string.whitespace
+            and _is_punct(first[0])
+            and not before
+            and k > 0
+            and not changed[k - 1]
+        ):
+            word = _word_run(items[k - 1][1], at_end=True)
+            if word:
+                items[k - 1][1] = items[k - 1][1][: -len(word)]
+                old, new = word + old, word + new
+        last = new if new.strip() else old
+        if (
+            last[-1] not in string.whitespace
+            and _is_punct(last[-1])
+            and k + 1 < len(items)
+            and not changed[k + 1]
+        ):
+            word = _word_run(items[k + 1][1], at_end=False)
+            if word:
+                items[k + 1][1] = items[k + 1][1][len(word) :]
+                old, new = old + word, new + word
+        item[0], item[1] = old, new
+    pieces: list[str] = []
+    for k, (old, new) in enumerate(items):
+        start = not pieces
+        if not changed[k]:
+            pieces.append(escape(new, line_start=start))
+        elif not (old.strip() or new.strip()):
+            pieces.append(escape(old + new, line_start=start))  # white space only
+        else:
+            struck = _mark(old, "~~", line_start=start) if old else ""
+            strong = _mark(new, "**", line_start=start and not old) if new else ""
+            if (
+                struck.strip()
+                and strong.strip()
+                and not (struck[-1].isspace() or strong[0].isspace())
+            ):
+                struck += " "  # "~~UK,~~ **UK**", not "~~UK,~~**UK**"
+            pieces += [struck, strong]
     return "".join(pieces).rstrip()
 
 
