@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cspo_archive import InvalidIdError, canonicalize, make_id, slugify
+from cspo_archive import InvalidIdError, _text, canonicalize, make_id, slugify
 from cspo_archive._text import (
     MAX_ID_LENGTH,
     SUGGESTION_POOL,
@@ -182,9 +182,30 @@ def _many_ids(count: int) -> list[str]:
     st.text(alphabet="ab-12", max_size=12),
     st.lists(st.text(alphabet="ab-12", min_size=1, max_size=12), max_size=30),
 )
-def test_close_ids_on_a_small_archive_is_difflib_over_every_id(query: str, ids: list[str]) -> None:
-    """Up to the pool size, suggestions are difflib's close matches over all ids."""
-    assert close_ids(query, ids) == difflib.get_close_matches(query, ids, n=3, cutoff=0.6)
+def test_close_ids_on_a_small_archive_scores_every_id(query: str, ids: list[str]) -> None:
+    """Up to the pool size, every id is scored: the suggestions are the (at most
+    three) ids most like the query, whole or as far as a long query goes, from
+    difflib's ratio 0.6 up, best first."""
+
+    def score(candidate: str) -> float:
+        whole = difflib.SequenceMatcher(None, candidate, query).ratio()
+        if len(query) < 12:
+            return whole
+        return max(whole, difflib.SequenceMatcher(None, candidate[: len(query)], query).ratio())
+
+    expected = sorted((c for c in ids if score(c) >= 0.6), key=lambda c: (-score(c), c))
+    found = close_ids(query, ids)
+    assert [score(c) for c in found] == [score(c) for c in expected[: len(found)]]
+    assert len(found) == min(3, len([c for c in ids if score(c) >= 0.6]))
+
+
+def test_a_mistyped_prefix_finds_its_id() -> None:
+    """A prefix with a typo ("2025-12-17-uk-meats") suggests the id it was meant for,
+    which scoring the whole id would miss."""
+    target = "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+    ids = [target, "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"]
+    assert difflib.get_close_matches("2025-12-17-uk-meats", ids, cutoff=0.6) == []
+    assert close_ids("2025-12-17-uk-meats", ids) == [target]
 
 
 def test_close_ids_on_a_large_archive_scores_a_bounded_pool(
@@ -194,13 +215,13 @@ def test_close_ids_on_a_large_archive_scores_a_bounded_pool(
     (its end, its slug, its date) still find it."""
     ids = _many_ids(20_000)
     scored: list[int] = []
-    real = difflib.get_close_matches
+    real = _text._close
 
-    def counting(word: str, possibilities: list[str], n: int, cutoff: float) -> list[str]:
+    def counting(word: str, possibilities: list[str], *, n: int, cutoff: float) -> list[str]:
         scored.append(len(possibilities))
         return real(word, possibilities, n=n, cutoff=cutoff)
 
-    monkeypatch.setattr(difflib, "get_close_matches", counting)
+    monkeypatch.setattr(_text, "_close", counting)
     target = ids[12_345]
     date, slug = target[:10], target[11:]
     wrong_date = ("1999" if date[:4] != "1999" else "1998") + date[4:]

@@ -183,20 +183,20 @@ SUGGESTION_POOL = 600
 
 
 def close_ids(query: str, ids: list[str], *, n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """Up to *n* ids like *query*, best first, for "did you mean" hints.
+    """Up to *n* ids like *query* (whole, or as far as *query* goes: a mistyped
+    prefix), best first, for "did you mean" hints.
 
-    ``difflib.get_close_matches`` over every id, when there are at most
+    Scored with ``difflib`` over every id, when there are at most
     :data:`SUGGESTION_POOL`. Beyond that, scoring every id would take seconds on a
     large archive (about 10 s for 100,000), so only a bounded pool is scored: the
     ids that sort next to *query* (a typo late in the id), those with the same
     date (a typo in the slug), and those with the same slug (a typo in the date).
     """
     import bisect  # error path only
-    import difflib
     import itertools
 
     if len(ids) <= SUGGESTION_POOL:
-        return difflib.get_close_matches(query, ids, n=n, cutoff=cutoff)
+        return _close(query, ids, n=n, cutoff=cutoff)
     ordered = sorted(ids)
     share = SUGGESTION_POOL // 3
     at = bisect.bisect_left(ordered, query)
@@ -207,4 +207,29 @@ def close_ids(query: str, ids: list[str], *, n: int = 3, cutoff: float = 0.6) ->
         pool.update(i for i in ordered[start : start + share] if i.startswith(date))
     if slug:
         pool.update(itertools.islice((i for i in ordered if i[11:] == slug), share))
-    return difflib.get_close_matches(query, sorted(pool), n=n, cutoff=cutoff)
+    return _close(query, sorted(pool), n=n, cutoff=cutoff)
+
+
+#: A query this long may be a mistyped prefix (shorter ones match too much).
+_PREFIX_AT_LEAST = 12
+
+
+def _close(query: str, ids: list[str], *, n: int, cutoff: float) -> list[str]:
+    """The ids most like *query*, as a whole or, for a mistyped prefix ("2025-12-17-uk-
+    meats"), as far as *query* goes: each id scores the better of the two."""
+    import difflib
+
+    scored: list[tuple[float, str]] = []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(query)
+    prefix = len(query) >= _PREFIX_AT_LEAST
+    for candidate in ids:
+        best = 0.0
+        for text in (candidate, candidate[: len(query)]) if prefix else (candidate,):
+            matcher.set_seq1(text)
+            if matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff:
+                best = max(best, matcher.ratio())
+        if best >= cutoff:
+            scored.append((best, candidate))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [candidate for _, candidate in scored[:n]]
