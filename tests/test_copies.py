@@ -28,7 +28,8 @@ def test_the_threshold_separates_the_labelled_pairs() -> None:
     ``COPY_THRESHOLD``: copies at or above it, other pairs below; the table of
     similarities is printed (the evidence for the threshold)."""
     rows = []
-    copies, others = [], []
+    copies: list[float] = []
+    others: list[float] = []
     for pair in index()["pair"]:
         value = similarity(text_of(pair["a"]), text_of(pair["b"]))
         (copies if pair["copies"] else others).append(value)
