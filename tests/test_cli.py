@@ -598,3 +598,180 @@ def test_add_with_a_document_key_records_it(
     assert "a revision of partners-statement" in out
     archive = Archive.open(target)
     assert archive.document_key(archive.ids()[0]) == "partners-statement"
+
+
+def test_a_terminal_gets_the_text_format_and_a_pipe_markdown(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --format or -o, 'compare' prints the terminal format to a terminal
+    and Markdown when piped; --format md gives Markdown to a terminal too."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, piped, _ = _run(capsys, "compare")
+    assert code == 0
+    assert piped.startswith("# ")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, shown, _ = _run(capsys, "compare")
+    assert code == 0
+    assert not shown.startswith("# ")
+    assert "\\(" not in shown
+    assert "Members" in shown
+    code, forced, _ = _run(capsys, "compare", "--format", "md")
+    assert forced.startswith("# ")
+
+
+@pytest.mark.parametrize(
+    ("env", "flag", "coloured"),
+    [
+        ({}, "auto", True),
+        ({"TERM": "dumb"}, "auto", False),
+        ({"NO_COLOR": "1"}, "auto", False),
+        ({"TERM": "dumb"}, "always", True),
+        ({}, "never", False),
+    ],
+)
+def test_colour_follows_the_terminal_and_the_color_option(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    flag: str,
+    coloured: bool,
+) -> None:
+    """--color auto colours a terminal unless NO_COLOR is set or TERM=dumb;
+    always and never do as they say."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = _run(capsys, "compare", "--color", flag)
+    assert code == 0
+    assert ("\x1b[" in out) is coloured
+
+
+def test_comparing_the_wrong_way_round_or_with_itself_warns(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """OLD newer than NEW: a warning, and the two compared in publication order (no
+    nation reported as having left); a release compared with itself: a warning."""
+    code, out, err = _run(capsys, "compare", "2025-12-17-uk", "2022-02-22", "--format", "md")
+    assert code == 0
+    assert "is newer than NEW" in err
+    assert "Membership went from 7 to 10 nations" in out
+    code, out, err = _run(capsys, "compare", "2022-02-22", "2022-02-22", "--format", "md")
+    assert code == 0
+    assert "compared with itself" in err
+
+
+def test_an_output_file_of_no_known_kind_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o report.pdf without --format is a one-line error naming the extensions;
+    nothing is written."""
+    target = tmp_path / "report.pdf"
+    code, _, err = _run(capsys, "compare", "-o", str(target))
+    assert code == 2
+    assert "cannot tell a report format from 'report.pdf'" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("date", "part"),
+    [
+        ("2025-02-30", "February 2025 has days 01 to 28, not 30"),
+        ("2025-13-01", "month 13 is not 01 to 12"),
+        ("2025-1-1", "expected a date as YYYY-MM-DD"),
+    ],
+)
+def test_an_impossible_date_says_which_part_is_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], date: str, part: str
+) -> None:
+    """--published with an impossible date names the wrong part."""
+    capture = tmp_path / "x.txt"
+    capture.write_text("A title\n\nSome text.\n", "utf-8")
+    with pytest.raises(SystemExit):
+        main(["add", str(capture), "--archive", str(tmp_path / "a"), "--published", date])
+    assert part in capsys.readouterr().err
+
+
+def test_a_date_in_the_future_needs_allow_future(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A --published date after today is refused unless --allow-future is given."""
+    import datetime as dt
+
+    capture = tmp_path / "x.txt"
+    capture.write_text("A title\n\nSome text of the statement.\n", "utf-8")
+    later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    base = ["add", str(capture), "--archive", str(tmp_path / "a"), "--published", later]
+    base += ["--type", "other"]
+    code, _, err = _run(capsys, *base)
+    assert code == 2
+    assert "add --allow-future" in err
+    assert not (tmp_path / "a").exists()
+    code, out, _ = _run(capsys, *base, "--allow-future")
+    assert code == 0
+    assert out.startswith("added: ")
+
+
+def test_command_line_consistency(
+    filled: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """verify takes --archive like every command; show --text --json is refused; an
+    archive path that is a file says so; one snapshot is '1 snapshot'."""
+    code, out, _ = _run(capsys, "verify", "--archive", str(filled.path))
+    assert code == 0
+    assert "2 snapshots and 2 captures" in out
+    with pytest.raises(SystemExit):
+        main(["show", "2022", "--archive", str(filled.path), "--text", "--json"])
+    assert "not allowed with argument" in capsys.readouterr().err
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x", "utf-8")
+    code, _, err = _run(capsys, "list", "--archive", str(a_file))
+    assert code == 2
+    assert "is a file, not an archive folder" in err
+    single = Archive.open(tmp_path / "one", create=True)
+    snapshot, capture = build_snapshot("Only text.\n", snapshot_id="2024-01-01-only")
+    single.add(snapshot, capture=capture)
+    code, out, _ = _run(capsys, "verify", str(single.path))
+    assert "1 snapshot and 1 capture in" in out
+
+
+def test_adding_into_a_folder_that_is_not_an_archive_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A non-empty folder without an archive is never made one: add refuses it and
+    leaves it as it was."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", "utf-8")
+    capture = tmp_path / "x.txt"
+    capture.write_text("A title\n\nSome text.\n", "utf-8")
+    code, _, err = _run(
+        capsys,
+        "add",
+        str(capture),
+        "--archive",
+        str(folder),
+        "--published",
+        "2024-01-01",
+        "--type",
+        "other",
+    )
+    assert code == 2
+    assert "is not an archive and is not empty" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+def test_help_examples_never_point_at_the_repository_archive(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """No command's --help example names the repository's released snapshots/
+    folder; 'lock add --help' describes the command and its argument."""
+    from cspo_archive.cli import EXAMPLES
+
+    assert not any("snapshots" in text.split("cspo-archive", 1)[-1] for text in EXAMPLES.values())
+    with pytest.raises(SystemExit):
+        main(["lock", "add", "--help"])
+    out = capsys.readouterr().out
+    assert "Pin snapshots in the lock file" in out
+    assert "ids, unique id prefixes" in out

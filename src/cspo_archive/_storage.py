@@ -485,7 +485,25 @@ class Store:
 
     @staticmethod
     def initialise(root: Path) -> None:
-        """Create an empty archive at *root* (which must be empty or absent)."""
+        """Create an empty archive at *root*, which must be absent or an empty folder:
+        a folder that holds other files is refused (it is not made an archive)."""
+        if root.is_file():
+            msg = f"cannot create an archive at '{root}': it is a file; give a new folder"
+            raise ArchiveFormatError(msg, path=str(root))
+        if root.is_dir():
+            try:
+                present = sorted(os.listdir(root))
+            except OSError:
+                present = []
+            present = [name for name in present if name not in (".lock", TMP)]
+            if present and ARCHIVE_FILE not in present:
+                shown = ", ".join(present[:3]) + (" ..." if len(present) > 3 else "")
+                msg = (
+                    f"'{root}' is not an archive and is not empty ({len(present)} "
+                    f"entr{'y' if len(present) == 1 else 'ies'}: {shown}); an archive is "
+                    f"made only in a new or empty folder: give one"
+                )
+                raise ArchiveFormatError(msg, path=str(root))
         try:
             root.mkdir(parents=True, exist_ok=True)
             for sub in (ITEMS, CAPTURES):
@@ -507,10 +525,17 @@ class Store:
         """Raise :class:`ArchiveFormatError` unless *root* holds an archive we can read."""
         marker = self.root / ARCHIVE_FILE
         where = f"'{self.root}'"
+        if self.root.is_file():
+            msg = (
+                f"{where} is a file, not an archive folder; point at the folder that holds "
+                f"{ARCHIVE_FILE} and items/"
+            )
+            raise ArchiveFormatError(msg, path=str(self.root))
         if not self.root.is_dir():
             msg = (
-                f"no archive at {where}: the folder does not exist; "
-                f"create one with Archive.open(path, create=True)"
+                f"no archive at {where}: the folder does not exist; create one by adding to "
+                f"it: cspo-archive add FILE --archive PATH (in Python: Archive.open(path, "
+                f"create=True))"
             )
             raise ArchiveFormatError(msg, path=str(self.root))
         try:
@@ -518,8 +543,9 @@ class Store:
         except FileNotFoundError:
             msg = (
                 f"{where} is not a cspo-archive archive: it has no {ARCHIVE_FILE}; "
-                f"point at the folder that holds {ARCHIVE_FILE} and items/, or create a new "
-                f"archive with Archive.open(path, create=True)"
+                f"point at the folder that holds {ARCHIVE_FILE} and items/, or make a new "
+                f"archive in a new folder: cspo-archive add FILE --archive NEW-FOLDER (in "
+                f"Python: Archive.open(path, create=True))"
             )
             raise ArchiveFormatError(msg, path=str(marker)) from None
         except (OSError, ValueError) as exc:

@@ -431,8 +431,9 @@ class Archive:
     def _check_writable(self) -> None:
         if self.readonly:
             msg = (
-                f"the archive at '{self.path}' is open read-only; open a writable copy with "
-                f"Archive.open(path) to add snapshots (the bundled archive is never written)"
+                f"the archive at '{self.path}' is open read-only; to add snapshots, use a "
+                f"writable copy: --archive PATH on the command line, Archive.open(path) in "
+                f"Python (the bundled archive is never written)"
             )
             raise ReadOnlyArchiveError(msg, archive=str(self.path))
 

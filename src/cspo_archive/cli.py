@@ -34,8 +34,8 @@ EXAMPLES = {
         "  cspo-archive show 2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
         "@sha256:<hex>"
     ),
-    "verify": "examples:\n  cspo-archive verify            (the bundled archive)\n"
-    "  cspo-archive verify ./snapshots",
+    "verify": "examples:\n  cspo-archive verify                       (the bundled archive)\n"
+    "  cspo-archive verify --archive ./my-archive",
     "add": (
         "examples:\n  cspo-archive add https://www.gov.uk/government/news/... "
         "--archive ./my-archive --licence OGL-UK-3.0\n"
@@ -70,8 +70,8 @@ EXAMPLES = {
         "  cspo-archive lock show"
     ),
     "build": (
-        "example (rebuild the bundled archive from its raw captures):\n"
-        "  cspo-archive build snapshots/recipe.toml --archive snapshots"
+        "examples:\n  cspo-archive build recipe.toml --archive ./my-archive\n"
+        "  cspo-archive build recipe.toml --archive ./my-archive --check"
     ),
 }
 
@@ -118,11 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     p = command("show", "Show one snapshot: its metadata, provenance and text.")
     p.add_argument("ref", metavar="ID", help="id, unique id prefix, or ID@sha256:HEX")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
-    p.add_argument("--text", action="store_true", help="print only the text")
-    p.add_argument("--json", action="store_true", help="print the record as JSON")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--text", action="store_true", help="print only the text")
+    only.add_argument("--json", action="store_true", help="print the record as JSON")
 
     p = command("verify", "Check every snapshot and capture; list every problem found.")
-    p.add_argument("path", nargs="?", metavar="PATH", help=archive_help)
+    p.add_argument("path", nargs="?", metavar="PATH", help="the same as --archive PATH")
+    p.add_argument("--archive", metavar="PATH", help=archive_help)
 
     p = command("add", "Ingest a capture (a file or a URL) and add each publication as a snapshot.")
     p.add_argument(
@@ -142,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
         type=_date,
         metavar="YYYY-MM-DD",
         help="publication date (default: as the capture states it)",
+    )
+    p.add_argument(
+        "--allow-future",
+        action="store_true",
+        help="accept a --published date after today (refused otherwise: a mistyped year)",
     )
     p.add_argument(
         "--date-source",
@@ -190,6 +197,10 @@ def _parser() -> argparse.ArgumentParser:
         "the vocabulary to read with: a bundled profile's name (cspo, artemis) or a "
         "profile's TOML file (default: cspo)"
     )
+    color_help = (
+        "colour the text format: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), "
+        "always, never (default: auto)"
+    )
     p = command("compare", "Compare two releases: membership, principles, language, metadata.")
     p.add_argument(
         "old",
@@ -201,11 +212,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         choices=formats,
-        help="report format (default: from the -o file's extension, else md)",
+        help="report format (default: from the -o file's extension; on a terminal, text; else md)",
     )
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
+    p.add_argument("--color", choices=COLORS, default="auto", help=color_help)
 
     p = command(
         "history", "List the revisions of one page, oldest first, with what changed in each."
@@ -229,6 +241,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write here (default: stdout)")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
+    p.add_argument("--color", choices=COLORS, default="auto", help=color_help)
 
     p = command("lock", "Pin snapshots in a lock file, and verify the pins.")
     lock_sub = p.add_subparsers(dest="lock_command", metavar="ACTION", parser_class=_Parser)
@@ -237,10 +250,18 @@ def _parser() -> argparse.ArgumentParser:
     q = lock_sub.add_parser(
         "add",
         help="pin snapshots (id, prefix or ID@sha256:HEX)",
+        description="Pin snapshots in the lock file: each ID is recorded with the SHA-256 "
+        "digest the archive holds now, so a later change to its text fails "
+        "'cspo-archive lock verify'. Creates the lock file if it does not exist.",
         epilog=EXAMPLES["lock"],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    q.add_argument("refs", nargs="+", metavar="ID")
+    q.add_argument(
+        "refs",
+        nargs="+",
+        metavar="ID",
+        help="snapshots to pin: ids, unique id prefixes or ID@sha256:HEX (pinned as given)",
+    )
     q.add_argument("--lock", type=Path, default=Path("cspo-archive.lock"), help=lock_help)
     q.add_argument(
         "--archive",
@@ -254,6 +275,7 @@ def _parser() -> argparse.ArgumentParser:
         q = lock_sub.add_parser(
             action,
             help=text,
+            description=text[0].upper() + text[1:] + ".",
             epilog=EXAMPLES["lock"],
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
@@ -305,11 +327,22 @@ def _version() -> str:
 
 
 def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if match is None:
         msg = f"expected a date as YYYY-MM-DD (got {text!r})"
-        raise argparse.ArgumentTypeError(msg) from None
+        raise argparse.ArgumentTypeError(msg)
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        msg = f"{text!r} is not a date: month {month:02d} is not 01 to 12"
+        raise argparse.ArgumentTypeError(msg)
+    import calendar
+
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        msg = f"{text!r} is not a date: {name} {year} has days 01 to {last}, not {day:02d}"
+        raise argparse.ArgumentTypeError(msg)
+    return dt.date(year, month, day)
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -454,18 +487,24 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(number: int, noun: str) -> str:
+    """ "1 snapshot", "2 snapshots" (the noun's plural takes an s)."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
-    archive = _open_archive(args.path)
+    if args.path is not None and args.archive is not None and args.path != args.archive:
+        msg = f"give the archive once: PATH {args.path!r} or --archive {args.archive!r}"
+        raise _UsageError(msg)
+    archive = _open_archive(args.archive or args.path)
     result = archive.verify()
+    snapshots, captures = _count(result.snapshots, "snapshot"), _count(result.captures, "capture")
     if result.ok:
-        print(
-            f"ok: {result.snapshots} snapshots and {result.captures} captures in "
-            f"{result.archive} verified"
-        )
+        print(f"ok: {snapshots} and {captures} in {result.archive} verified")
         return 0
     print(
-        f"FAILED: {len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in "
-        f"{result.archive} ({result.snapshots} snapshots, {result.captures} captures checked)",
+        f"FAILED: {_count(len(result.problems), 'problem')} in "
+        f"{result.archive} ({snapshots}, {captures} checked)",
         file=sys.stderr,
     )
     for problem in result.problems:
@@ -508,6 +547,13 @@ def _cmd_add(args: argparse.Namespace) -> int:
     target = _archive_path(args.archive, for_writing=True)
     if args.published is None and (args.date_source or args.date_note):
         raise _UsageError("--date-source and --date-note describe --published: give it too")
+    today = dt.date.today()
+    if args.published is not None and args.published > today and not args.allow_future:
+        msg = (
+            f"--published {args.published.isoformat()} is after today ({today.isoformat()}); "
+            f"if the date is right (an embargoed release), add --allow-future"
+        )
+        raise _UsageError(msg)
     # Everything that can fail on the input fails before the archive is touched.
     snapshots = []
     for capture, data in _captures(args):
@@ -615,11 +661,21 @@ _EXTENSIONS = {
 
 
 def _report_format(args: argparse.Namespace) -> str:
+    """--format, else the -o file's extension (an unknown one is refused), else text
+    on a terminal and Markdown when piped."""
     if args.format:
         return str(args.format)
     if args.output is not None:
-        return _EXTENSIONS.get(args.output.suffix.lower(), "md")
-    return "md"
+        suffix = args.output.suffix.lower()
+        if suffix not in _EXTENSIONS:
+            known = ", ".join(sorted(_EXTENSIONS))
+            msg = (
+                f"cannot tell a report format from {args.output.name!r}; name the file with "
+                f"one of {known}, or give --format md|html|json|text"
+            )
+            raise _UsageError(msg)
+        return _EXTENSIONS[suffix]
+    return "text" if sys.stdout.isatty() else "md"
 
 
 def _emit(report: str, output: Path | None) -> None:
@@ -637,8 +693,21 @@ def _emit(report: str, output: Path | None) -> None:
     print(f"wrote {output}", file=sys.stderr)
 
 
+#: The values of --color.
+COLORS = ("auto", "always", "never")
+
+
 def _use_color(args: argparse.Namespace) -> bool:
-    return args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """--color always/never; auto: on a terminal, unless NO_COLOR is set or TERM=dumb."""
+    choice = getattr(args, "color", "auto")
+    if choice != "auto":
+        return bool(choice == "always")
+    return (
+        args.output is None
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+        and os.environ.get("TERM") != "dumb"
+    )
 
 
 def default_pair(snapshots: Sequence[Snapshot]) -> tuple[Snapshot, Snapshot]:
@@ -687,6 +756,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     else:
         old = archive.get(archive.resolve(args.old))
         new = archive.get(archive.resolve(args.new))
+        if old.id == new.id:
+            _warn(f"{old.id} is compared with itself: nothing can have changed")
+        elif _order(new) < _order(old):
+            _warn(
+                f"OLD ({old.id}, {old.metadata.published.value.isoformat()}) is newer than "
+                f"NEW ({new.id}, {new.metadata.published.value.isoformat()}): comparing them "
+                f"in publication order, the older first"
+            )
+            old, new = new, old
     profile = _profile(args.profile)
     how = relation(old, new, keys)
     report = render(
@@ -696,6 +774,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     )
     _emit(report, args.output)
     return 0
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
+
+
+def _order(snapshot: Snapshot) -> tuple[dt.date, dt.datetime, str]:
+    """Publication order: date, then capture time (when recorded), then id."""
+    captured = snapshot.metadata.captured_at or dt.datetime.min.replace(tzinfo=dt.UTC)
+    return snapshot.metadata.published.value, captured, snapshot.id
 
 
 def _previous_revision(
@@ -804,7 +892,11 @@ def _cmd_lock(args: argparse.Namespace) -> int:
         return 1
     if args.lock_command == "show":
         lock = pins.read_lock(lock_path)
-        print(f"{lock_path}: {len(lock.entries)} pins against the {lock.archive} archive")
+        count = len(lock.entries)
+        print(
+            f"{lock_path}: {count} pin{'s' if count != 1 else ''} against the "
+            f"{lock.archive} archive"
+        )
         for ref in lock.entries:
             print(f"  {ref}")
         return 0

@@ -120,7 +120,8 @@ def _load(name: str) -> Profile:
         kind = "a data file of the ingestion" if path.is_file() else "not a bundled profile"
         msg = (
             f"{name!r} is {kind}; the bundled profiles are {', '.join(bundled)} "
-            "(or read your own with Profile.from_file(path))"
+            "(or read your own: --profile FILE.toml on the command line, "
+            "Profile.from_file(path) in Python)"
         )
         raise ProfileError(msg, path=str(path), entry="profile")
     return Profile.from_table(load_table(name), source=str(path))
