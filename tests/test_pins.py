@@ -24,7 +24,9 @@ from cspo_archive import (
     verify_lock,
     write_lock,
 )
+from cspo_archive._pinned import PinLookupError, PinnedSnapshots
 from cspo_archive.cli import main
+from cspo_archive.testing import example_snapshot
 
 STATEMENT = (
     "2025-12-17-joint-statement-from-the-combined-space-operations-initiative-"
@@ -146,7 +148,7 @@ def test_cli_lock_add_verify_show(
     assert main(["lock", "add", "2025-12-17-joint"]) == 0
     assert f"pinned: {STATEMENT}@{STATEMENT_DIGEST}" in capsys.readouterr().out
     assert main(["lock", "show"]) == 0
-    assert "1 pins against the bundled archive" in capsys.readouterr().out
+    assert "1 pin against the bundled archive" in capsys.readouterr().out
     assert main(["lock", "verify"]) == 0
     capsys.readouterr()
     lock = tmp_path / "cspo-archive.lock"
@@ -216,6 +218,110 @@ def test_plugin_is_inert_unless_used(pytester: pytest.Pytester) -> None:
     """With no lock file and no fixture used, a session runs as if the plugin were absent."""
     pytester.makepyfile("def test_nothing():\n    assert True\n")
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def _two_pins(pytester: pytest.Pytester, test: str) -> Path:
+    """A downstream project pinning the two 2025-12-17 publications, with *test*."""
+    bundled = Archive.bundled()
+    meets = "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe"
+    lock = pytester.path / "cspo-archive.lock"
+    write_lock(
+        lock,
+        LockFile(
+            "bundled", tuple(SnapshotRef(i, bundled.get(i).digest) for i in (STATEMENT, meets))
+        ),
+    )
+    pytester.makepyfile(test)
+    return lock
+
+
+def test_plugin_fixture_takes_a_unique_prefix(pytester: pytest.Pytester) -> None:
+    """cspo_snapshots["2025-12-17-joint"] is the one pin it starts; len, in and iteration
+    are those of the pinned ids, and the mapping is read-only."""
+    _two_pins(
+        pytester,
+        f"""
+import pytest
+
+def test_prefix(cspo_snapshots):
+    assert cspo_snapshots["2025-12-17-joint"] is cspo_snapshots["{STATEMENT}"]
+    assert cspo_snapshots.get("2025-12-17-uk").id.startswith("2025-12-17-uk-meets")
+    assert len(cspo_snapshots) == 2
+    assert "{STATEMENT}" in cspo_snapshots
+    assert "2025-12-17-joint" not in cspo_snapshots
+    assert sorted(cspo_snapshots) == sorted(s.id for s in cspo_snapshots.values())
+    with pytest.raises(TypeError):
+        cspo_snapshots["x"] = None
+""",
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_plugin_fixture_refuses_an_ambiguous_prefix_listing_the_matches(
+    pytester: pytest.Pytester,
+) -> None:
+    """A prefix of two pins raises a KeyError that lists both pinned ids and asks for more."""
+    lock = _two_pins(
+        pytester, 'def test_ambiguous(cspo_snapshots):\n    cspo_snapshots["2025-12-17"]\n'
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "'2025-12-17' is a prefix of 2 snapshots pinned in the lock file" in output
+    assert str(lock) in output
+    assert STATEMENT in output
+    assert "2025-12-17-uk-meets-with-international-coalition-to-keep-space-safe" in output
+    assert "type more of the id" in output
+
+
+def test_plugin_fixture_unpinned_id_names_the_lock_and_how_to_pin_it(
+    pytester: pytest.Pytester,
+) -> None:
+    """An id the lock does not pin raises a KeyError (PinLookupError) saying it is not pinned
+    in the lock file <path> and to pin it with 'cspo-archive lock add ID', written out as
+    it is, not as a quoted repr."""
+    news = "2022-02-22-uk-and-partners-publish-vision-for-responsible-space-operations"
+    lock = _two_pins(
+        pytester, f'def test_unpinned(cspo_snapshots):\n    cspo_snapshots["{news}"]\n'
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert f"PinLookupError: snapshot '{news}' is not pinned in the lock file {lock}," in output
+    assert f"cspo-archive lock add {news}" in output
+
+
+def test_pinned_snapshots_unpinned_key_errors() -> None:
+    """Unknown ids, non-str keys and the empty key raise PinLookupError (a KeyError) with
+    no matches; a near miss suggests the pinned id."""
+    snapshot, _ = example_snapshot(snapshot_id="2025-01-01-one")
+    lock = Path("/p/cspo-archive.lock")
+    pinned = PinnedSnapshots({snapshot.id: snapshot}, lock)
+    for key in ("2025-01-02", 3, ""):
+        with pytest.raises(KeyError) as info:
+            pinned[key]
+        assert isinstance(info.value, PinLookupError)
+        assert info.value.matches == ()
+        message = str(info.value)
+        assert f"not pinned in the lock file {lock}, which pins 1 snapshot" in message
+        assert "pin it with: cspo-archive lock add " in message
+    with pytest.raises(PinLookupError, match="did you mean 2025-01-01-one"):
+        pinned["2025-01-01-onf"]
+    assert pinned.get("2025-01-01-two") is None
+    assert "2025-01-01" not in pinned  # in is exact, as in a dict
+
+
+def test_pinned_snapshots_exact_id_wins_over_a_longer_pin() -> None:
+    """An id that is also a prefix of another pin is served as the exact id."""
+    short, _ = example_snapshot(snapshot_id="2025-01-01-one")
+    long, _ = example_snapshot(snapshot_id="2025-01-01-one-more")
+    pinned = PinnedSnapshots({s.id: s for s in (short, long)}, Path("cspo-archive.lock"))
+    assert pinned["2025-01-01-one"] is short
+    assert pinned["2025-01-01-one-"] is long
+    with pytest.raises(PinLookupError) as info:
+        pinned["2025-01-01-on"]
+    assert info.value.matches == ("2025-01-01-one", "2025-01-01-one-more")
+    assert dict(pinned) == {short.id: short, long.id: long}
 
 
 # --- released snapshots never change ---------------------------------------------

@@ -5,6 +5,7 @@ The typed profile built from them is tested in ``test_profile.py``.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from cspo_archive import profiles
 from cspo_archive.exceptions import ArchiveFormatError
 from cspo_archive.profiles import FOLDER, load_table, parsed_document
+from cspo_archive.profiles.__main__ import main as regenerate
 
 
 @pytest.mark.parametrize("toml", sorted(FOLDER.glob("*.toml")), ids=lambda p: p.stem)
@@ -79,3 +81,28 @@ def test_unknown_profile_lists_the_available_ones(folder: Path, name: str) -> No
     """An unknown (or path-like) name raises ArchiveFormatError listing the data files there are."""
     with pytest.raises(ArchiveFormatError, match=r"no data file .*; available: demo"):
         load_table(name)
+
+
+def test_regenerating_writes_only_what_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """python -m cspo_archive.profiles writes a missing or stale JSON ("wrote X from Y")
+    and leaves a current one alone ("X is up to date")."""
+    toml = tmp_path / "demo.toml"
+    toml.write_text('[profile]\nname = "demo"\nversion = 1\n', encoding="utf-8")
+    target = tmp_path / "demo.json"
+
+    regenerate(tmp_path)
+    assert capsys.readouterr().out == "wrote demo.json from demo.toml\n"
+    assert target.read_text(encoding="utf-8") == parsed_document(toml)
+
+    written = target.stat().st_mtime_ns
+    os.utime(target, ns=(written - 10**9, written - 10**9))  # a rewrite would move it on
+    regenerate(tmp_path)
+    assert capsys.readouterr().out == "demo.json is up to date\n"
+    assert target.stat().st_mtime_ns == written - 10**9
+
+    toml.write_text('[profile]\nname = "demo"\nversion = 2\n', encoding="utf-8")
+    regenerate(tmp_path)
+    assert capsys.readouterr().out == "wrote demo.json from demo.toml\n"
+    assert target.read_text(encoding="utf-8") == parsed_document(toml)

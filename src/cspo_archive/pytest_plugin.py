@@ -6,8 +6,11 @@ the option is given.
 
 * ``cspo_lock``: the project's :class:`~cspo_archive.pins.LockFile`
   (``--cspo-lock PATH``, else ``cspo-archive.lock`` in the rootdir).
-* ``cspo_snapshots``: ``{id: Snapshot}`` for every pin of the lock, all verified
-  first, all-or-nothing.
+* ``cspo_snapshots``: a read-only mapping ``{id: Snapshot}`` of every pin of the
+  lock, all verified first, all-or-nothing. Like ``cspo-archive show``, it takes
+  an id or a unique id prefix; an id the lock does not pin raises a
+  :class:`KeyError` that names the lock file and says how to pin it
+  (``cspo-archive lock add ID``), a prefix of several pins one that lists them.
 
 A pin that does not verify fails with the library's own message (which
 snapshot, both digests, what to do), not a traceback. With ``--cspo-lock``
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from cspo_archive.model import Snapshot
+    from cspo_archive._pinned import PinnedSnapshots
     from cspo_archive.pins import LockFile
 
 _OPTION = "--cspo-lock"
@@ -48,11 +51,12 @@ def _lock_path(config: pytest.Config) -> Path:
     return Path(config.rootpath) / "cspo-archive.lock"
 
 
-def _verified(config: pytest.Config) -> dict[str, Snapshot]:
+def _verified(config: pytest.Config) -> PinnedSnapshots:
     """Verify every pin once per session; return the snapshots or raise a clean failure."""
-    cached: dict[str, Snapshot] | None = getattr(config, "_cspo_snapshots", None)
+    cached: PinnedSnapshots | None = getattr(config, "_cspo_snapshots", None)
     if cached is not None:
         return cached
+    from cspo_archive._pinned import PinnedSnapshots
     from cspo_archive.exceptions import CspoArchiveError
     from cspo_archive.pins import open_archive, read_lock, verify_lock
 
@@ -63,7 +67,7 @@ def _verified(config: pytest.Config) -> dict[str, Snapshot]:
             pytest.fail(f"cspo-archive: {result.report()}", pytrace=False)
         lock = read_lock(path)
         archive = open_archive(lock.archive, path.parent)
-        snapshots = {ref.id: archive.get(ref) for ref in lock.entries}
+        snapshots = PinnedSnapshots({ref.id: archive.get(ref) for ref in lock.entries}, path)
     except CspoArchiveError as exc:
         pytest.fail(f"cspo-archive: {exc}", pytrace=False)
     config._cspo_snapshots = snapshots  # type: ignore[attr-defined]
@@ -91,6 +95,7 @@ def cspo_lock(pytestconfig: pytest.Config) -> LockFile:
 
 
 @pytest.fixture(scope="session")
-def cspo_snapshots(pytestconfig: pytest.Config) -> dict[str, Snapshot]:
-    """Every snapshot the lock pins, by id, verified (the session fails if any pin fails)."""
+def cspo_snapshots(pytestconfig: pytest.Config) -> PinnedSnapshots:
+    """Every snapshot the lock pins, by id or unique id prefix, verified (the session fails
+    if any pin fails); read-only."""
     return _verified(pytestconfig)
