@@ -97,6 +97,7 @@ def test_different_text_under_an_existing_id_is_a_conflict(
     assert info.value.existing == first.digest
     assert info.value.attempted == second.digest
     assert "new snapshot with a new id" in str(info.value)
+    assert "they differ from character" in str(info.value)
     assert isinstance(info.value, FileExistsError)
     assert _tree(archive.path) == before
 
@@ -108,8 +109,11 @@ def test_different_metadata_under_an_existing_id_is_a_conflict(
     first, capture = snapshot_factory()
     archive.add(first, capture=capture)
     retitled = attrs.evolve(first, metadata=attrs.evolve(first.metadata, title="Another title"))
-    with pytest.raises(SnapshotConflictError, match="different metadata"):
+    with pytest.raises(SnapshotConflictError, match="different metadata") as info:
         archive.add(retitled)
+    # The digests are of the text, the same here: the message says so and names the field.
+    assert f"the text is the same ({first.digest})" in str(info.value)
+    assert "metadata.title differ" in str(info.value)
 
 
 def test_flipped_byte_in_text_is_detected_by_get_and_verify(

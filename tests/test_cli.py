@@ -775,3 +775,20 @@ def test_help_examples_never_point_at_the_repository_archive(
     out = capsys.readouterr().out
     assert "Pin snapshots in the lock file" in out
     assert "ids, unique id prefixes" in out
+
+
+def test_the_same_text_under_another_id_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Adding a text the archive already holds under another id adds it and warns,
+    naming the other id."""
+    capture = tmp_path / "x.txt"
+    capture.write_text("A title\n\nThe partners agreed a statement.\n", "utf-8")
+    base = ["add", str(capture), "--archive", str(tmp_path / "a"), "--type", "other"]
+    code, _, err = _run(capsys, *base, "--published", "2024-01-01")
+    assert code == 0
+    assert "warning" not in err
+    code, out, err = _run(capsys, *base, "--published", "2024-01-02")
+    assert code == 0
+    assert out.startswith("added: 2024-01-02-")
+    assert "has the same text as 2024-01-01-" in err

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 from attrs import field, frozen
 
 from cspo_archive import _serialize
@@ -220,6 +221,20 @@ class Archive:
             return self.get(ref).digest == ref.digest
         except (IntegrityError, SnapshotNotFoundError):
             return False
+
+    def with_text(self, digest: str) -> list[str]:
+        """The ids of the snapshots whose text has this digest (``sha256:...``), in
+        publication order: the same text added under several ids. Reads every
+        snapshot's record (not its text)."""
+        found = []
+        for snapshot_id in self.ids():
+            try:
+                record, _ = self._store.read_record(snapshot_id)
+            except (IntegrityError, ArchiveFormatError, SnapshotNotFoundError):
+                continue  # verify reports it
+            if record.get("digest") == digest:
+                found.append(snapshot_id)
+        return found
 
     def capture(self, digest: str) -> bytes:
         """The raw capture bytes with this digest, verified."""
@@ -446,10 +461,33 @@ class Archive:
             for name in ("text", "metadata", "provenance")
             if getattr(existing, name) != getattr(snapshot, name)
         ]
+        if "text" in differs:
+            at = next(
+                (
+                    i
+                    for i, (a, b) in enumerate(zip(existing.digest, snapshot.digest, strict=True))
+                    if a != b
+                ),
+                0,
+            )
+            texts = (
+                f"the stored text is {existing.digest}, the attempted {snapshot.digest} (they "
+                f"differ from character {at + 1} of the digest)"
+            )
+        else:
+            texts = f"the text is the same ({existing.digest})"
+        fields = [
+            f"{part}.{f.name}"
+            for part in ("metadata", "provenance")
+            if part in differs
+            for f in attrs.fields(type(getattr(existing, part)))
+            if getattr(getattr(existing, part), f.name) != getattr(getattr(snapshot, part), f.name)
+        ]
+        changed = f"; {', '.join(fields)} differ" if fields else ""
         msg = (
-            f"snapshot {snapshot.id!r} already exists with a different {' and '.join(differs)} "
-            f"(stored {existing.digest}, attempted {snapshot.digest}); snapshots are never "
-            f"changed: add the correction as a new snapshot with a new id"
+            f"snapshot {snapshot.id!r} already exists with a different {' and '.join(differs)}: "
+            f"{texts}{changed}; snapshots are never changed: add the correction as a new "
+            f"snapshot with a new id"
         )
         raise SnapshotConflictError(
             msg, snapshot_id=snapshot.id, existing=existing.digest, attempted=snapshot.digest

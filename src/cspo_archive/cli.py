@@ -592,6 +592,13 @@ def _cmd_add(args: argparse.Namespace) -> int:
         existed = snapshot.id in archive
         stored = archive.add(snapshot, capture=data)
         print(f"{'already archived' if existed else 'added'}: {stored.ref}")
+        if not existed:
+            same = [i for i in archive.with_text(stored.digest) if i != stored.id]
+            if same:
+                _warn(
+                    f"{stored.id} has the same text as {', '.join(same)}; if it is the same "
+                    f"publication, the snapshot was already archived under that id"
+                )
         if args.document is not None:
             archive.assign_document(stored.ref, args.document)
             print(f"  a revision of {archive.document_key(stored.ref)}")
