@@ -22,6 +22,7 @@ from cspo_archive import (
     CspoArchiveError,
     IntegrityError,
     InvalidIdError,
+    InvalidMetadataError,
     LockTimeoutError,
     PinMismatchError,
     ReadOnlyArchiveError,
@@ -660,3 +661,34 @@ def test_temporary_names_are_random_hex() -> None:
     tokens = {_storage._token(8) for _ in range(100)}
     assert len(tokens) == 100
     assert all(len(t) == 16 and set(t) <= set("0123456789abcdef") for t in tokens)
+
+
+def test_withdrawal_hides_a_snapshot_and_keeps_it(
+    archive: Archive, snapshot_factory: SnapshotFactory
+) -> None:
+    """withdraw() writes an append-only line: current() leaves the snapshot out,
+    iteration and get() still give it (pins verify), the same reason again is a
+    no-op, another is refused, an empty reason is refused, and verify checks the
+    line against the snapshot's digest."""
+    first, capture = snapshot_factory()
+    archive.add(first, capture=capture)
+    archive.withdraw(first.id, "added by mistake")
+    archive.withdraw(first.ref, "added by mistake")
+    assert list(archive.current()) == []
+    assert [s.id for s in archive] == [first.id]
+    assert archive.get(str(first.ref)) == first
+    reason, when = archive.withdrawals()[first.id]
+    assert reason == "added by mistake"
+    assert when.endswith("+00:00")
+    with pytest.raises(SnapshotConflictError, match="never changed"):
+        archive.withdraw(first.id, "another reason")
+    with pytest.raises(InvalidMetadataError, match="needs a reason"):
+        archive.withdraw(first.id, "  ")
+    assert archive.verify().ok
+    record = archive.path / "withdrawals.jsonl"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(first.digest, "sha256:" + "1" * 64), "utf-8"
+    )
+    [problem] = archive.verify().problems
+    assert problem.kind == "records"
+    assert problem.path == "withdrawals.jsonl"

@@ -792,3 +792,37 @@ def test_the_same_text_under_another_id_is_a_warning(
     assert code == 0
     assert out.startswith("added: 2024-01-02-")
     assert "has the same text as 2024-01-01-" in err
+
+
+def test_a_withdrawn_snapshot_is_hidden_but_kept(
+    filled: Archive, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'withdraw ID --reason' records the withdrawal: list, compare and timeline
+    leave the snapshot out (--all shows it), show still shows it with a warning,
+    its bytes stay, a pin to it still verifies and verify is clean."""
+    path = str(filled.path)
+    digest = filled.get("2025-12-17-later").digest
+    code, out, _ = _run(
+        capsys, "withdraw", "2025-12", "--reason", "added by mistake", "--archive", path
+    )
+    assert code == 0
+    assert "withdrawn" in out
+    code, out, _ = _run(capsys, "list", "--archive", path)
+    assert "2025-12-17-later" not in out.split("\n(")[0]
+    assert "1 withdrawn snapshot not listed" in out
+    code, out, _ = _run(capsys, "list", "--archive", path, "--all")
+    assert "withdrawn " in out
+    assert "added by mistake" in out
+    code, out, err = _run(capsys, "show", "2025-12-17-later", "--archive", path, "--text")
+    assert code == 0
+    assert "was withdrawn" in err
+    assert filled.get(f"2025-12-17-later@{digest}").digest == digest
+    code, out, _ = _run(capsys, "timeline", "--archive", path, "--format", "md")
+    assert "2025-12-17-later" not in out
+    code, out, _ = _run(capsys, "timeline", "--archive", path, "--format", "md", "--all")
+    assert "2025-12-17-later" in out
+    code, _, _ = _run(capsys, "verify", "--archive", path)
+    assert code == 0
+    code, _, err = _run(capsys, "withdraw", "2025-12", "--reason", "another", "--archive", path)
+    assert code == 2
+    assert "never changed" in err

@@ -172,8 +172,8 @@ def test_a_key_given_by_hand_is_recorded_and_verified(archive: Archive) -> None:
         "\n".join([json.dumps(tampered), lines[1], extra, "{not json"]) + "\n", encoding="utf-8"
     )
     problems = archive.verify().problems
-    kinds = sorted(p.message.split(" ")[-1] for p in problems if p.kind == "documents")
-    assert len([p for p in problems if p.kind == "documents"]) == 3, kinds
+    kinds = sorted(p.message.split(" ")[-1] for p in problems if p.kind == "records")
+    assert len([p for p in problems if p.kind == "records"]) == 3, kinds
     assert all(p.path == "documents.jsonl" for p in problems)
 
 

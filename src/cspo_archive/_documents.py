@@ -1,15 +1,24 @@
-"""The archive's append-only record of document keys given by hand.
+"""The archive's append-only records about snapshots: document keys and withdrawals.
 
-``documents.jsonl`` at the archive's root holds one JSON object per line,
-``{"digest": ..., "document": ..., "id": ...}``: the snapshot (and the digest it
-had when the key was given) and the key of the document it is a revision of, for
-captures whose document cannot be told from their URL (a PDF read from a file, a
-page without a canonical URL). Lines are only ever added; a snapshot's key is
-never changed. :meth:`cspo_archive.Archive.verify` checks every line.
+Two JSON Lines files at the archive's root, one object per line, each naming a
+snapshot (``id``) and the digest it had when the line was written (``digest``):
+
+* ``documents.jsonl`` (``{"digest", "document", "id"}``): the key of the document
+  the snapshot is a revision of, for captures whose document cannot be told from
+  their URL (a PDF read from a file, a page without a canonical URL);
+* ``withdrawals.jsonl`` (``{"digest", "id", "reason", "withdrawn_at"}``): a
+  snapshot added by mistake, hidden from default listings and comparisons. Its
+  bytes stay, and every pin to it still verifies.
+
+Lines are only ever added, and what a line says of a snapshot is never changed:
+a later line that says otherwise is a problem :meth:`cspo_archive.Archive.verify`
+reports, as is a malformed line, a snapshot that is not there or a digest that
+differs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -18,67 +27,97 @@ from typing import Final
 from cspo_archive._storage import Problem
 
 DOCUMENTS_FILE: Final = "documents.jsonl"
-#: The longest key accepted (a URL is rarely longer).
-MAX_KEY: Final = 500
+WITHDRAWALS_FILE: Final = "withdrawals.jsonl"
+#: The fields of each file's lines, and the one that must never change.
+FIELDS: Final = {
+    DOCUMENTS_FILE: (frozenset({"digest", "document", "id"}), "document"),
+    WITHDRAWALS_FILE: (frozenset({"digest", "id", "reason", "withdrawn_at"}), "reason"),
+}
+#: The longest key or reason accepted.
+MAX_TEXT: Final = 500
 
 
 def check_key(key: object) -> str | None:
     """Why *key* cannot be a document key (``None``: it can)."""
     if not isinstance(key, str):
         return f"a document key is a str, got {type(key).__name__}"
-    if not key or len(key) > MAX_KEY:
-        return f"a document key has 1 to {MAX_KEY} characters, got {len(key)}"
+    if not key or len(key) > MAX_TEXT:
+        return f"a document key has 1 to {MAX_TEXT} characters, got {len(key)}"
     if any(c.isspace() or not c.isprintable() for c in key):
         return f"a document key has no white space or control characters, got {key!r}"
     return None
 
 
-def read(root: Path) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
-    """The keys given, by snapshot id (key, digest), and every malformed or
-    conflicting line as a problem (the first key given for a snapshot holds)."""
-    path = root / DOCUMENTS_FILE
+def check_reason(reason: object) -> str | None:
+    """Why *reason* cannot be a withdrawal's reason (``None``: it can)."""
+    if not isinstance(reason, str) or not reason.strip():
+        return "a withdrawal needs a reason: a line of text saying why"
+    if len(reason) > MAX_TEXT or any(not c.isprintable() for c in reason):
+        return f"a reason is one printable line of at most {MAX_TEXT} characters"
+    return None
+
+
+def _check_line(name: str, entry: dict[str, object]) -> str | None:
+    if not isinstance(entry["id"], str) or not isinstance(entry["digest"], str):
+        return "id and digest must be strings"
+    if name == DOCUMENTS_FILE:
+        return check_key(entry["document"])
+    why = check_reason(entry["reason"])
+    if why is None:
+        try:
+            dt.datetime.fromisoformat(str(entry["withdrawn_at"]))
+        except ValueError:
+            why = f"withdrawn_at must be an ISO 8601 time, got {entry['withdrawn_at']!r}"
+    return why
+
+
+def read(root: Path, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """The lines of the record *name*, by snapshot id (the first line about a snapshot
+    holds), and every malformed or contradicting line as a problem."""
+    fields, fixed = FIELDS[name]
     try:
-        data = path.read_bytes()
+        data = (root / name).read_bytes()
     except FileNotFoundError:
         return {}, []
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
     for number, raw in enumerate(data.split(b"\n"), 1):
         if not raw:
             continue
-        where = f"{DOCUMENTS_FILE} line {number}"
+        where = f"{name} line {number}"
         try:
             entry = json.loads(raw)
         except ValueError as exc:
-            problems.append(Problem("documents", DOCUMENTS_FILE, f"{where} is not JSON: {exc}"))
+            problems.append(Problem("records", name, f"{where} is not JSON: {exc}"))
             continue
-        if not isinstance(entry, dict) or set(entry) != {"digest", "document", "id"}:
-            msg = f"{where} must hold exactly digest, document and id; got {raw[:120]!r}"
-            problems.append(Problem("documents", DOCUMENTS_FILE, msg))
+        if not isinstance(entry, dict) or set(entry) != fields:
+            expected = ", ".join(sorted(fields))
+            msg = f"{where} must hold exactly {expected}; got {raw[:120]!r}"
+            problems.append(Problem("records", name, msg))
             continue
-        snapshot_id, key, digest = entry["id"], entry["document"], entry["digest"]
-        why = check_key(key)
-        if why is not None or not isinstance(snapshot_id, str) or not isinstance(digest, str):
-            msg = f"{where} is malformed: {why or 'id and digest must be strings'}"
-            problems.append(Problem("documents", DOCUMENTS_FILE, msg))
+        why = _check_line(name, entry)
+        if why is not None:
+            problems.append(Problem("records", name, f"{where} is malformed: {why}"))
             continue
-        if snapshot_id in found and found[snapshot_id][0] != key:
+        snapshot_id = entry["id"]
+        if snapshot_id in found and found[snapshot_id][fixed] != entry[fixed]:
             msg = (
-                f"{where} gives snapshot {snapshot_id!r} the document {key!r}, but an earlier "
-                f"line gave it {found[snapshot_id][0]!r}; keys are never changed: remove the "
-                f"later line"
+                f"{where} says {fixed} {entry[fixed]!r} of snapshot {snapshot_id!r}, but an "
+                f"earlier line said {found[snapshot_id][fixed]!r}; these records are never "
+                f"changed: remove the later line"
             )
-            problems.append(Problem("documents", DOCUMENTS_FILE, msg, snapshot_id=snapshot_id))
+            problems.append(Problem("records", name, msg, snapshot_id=snapshot_id))
             continue
-        found.setdefault(snapshot_id, (key, digest))
+        found.setdefault(snapshot_id, {k: str(v) for k, v in entry.items()})
     return found, problems
 
 
-def append(root: Path, snapshot_id: str, digest: str, key: str) -> None:
+def append(root: Path, name: str, entry: dict[str, str]) -> None:
     """Add one line (the caller holds the archive's write lock and has checked it)."""
-    line = json.dumps({"digest": digest, "document": key, "id": snapshot_id}, sort_keys=True)
-    path = root / DOCUMENTS_FILE
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644)
+    line = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+    fd = os.open(
+        root / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644
+    )
     try:
         os.write(fd, (line + "\n").encode("utf-8"))
         os.fsync(fd)

@@ -323,8 +323,8 @@ class Archive:
             return self._store.clean_tmp()
 
     def verify(self) -> Verification:
-        """Check every snapshot and capture, and every document key given by hand;
-        return every problem found, not just the first."""
+        """Check every snapshot and capture, and every line of the records of document
+        keys and withdrawals; return every problem found, not just the first."""
         problems, snapshots, captures = self._store.verify()
         problems.extend(self._verify_documents())
         return Verification(str(self.path), snapshots, captures, tuple(problems))
@@ -335,8 +335,8 @@ class Archive:
         """The document keys given by hand (:meth:`assign_document`), by snapshot id."""
         from cspo_archive import _documents
 
-        found, _ = _documents.read(self.path)
-        return {snapshot_id: key for snapshot_id, (key, _) in found.items()}
+        found, _ = _documents.read(self.path, _documents.DOCUMENTS_FILE)
+        return {snapshot_id: entry["document"] for snapshot_id, entry in found.items()}
 
     def document_key(self, ref: str | SnapshotRef) -> str:
         """The key of the document the snapshot *ref* names is a revision of (see
@@ -363,28 +363,71 @@ class Archive:
             raise InvalidMetadataError(msg, field="document", value=key)
         if key.lower().startswith(("http://", "https://")):
             key = normalise_url(key)
+        self._record(_documents.DOCUMENTS_FILE, ref, "document", key, {"document": key})
+
+    def withdraw(self, ref: str | SnapshotRef, reason: str) -> None:
+        """Withdraw the snapshot *ref* names (added by mistake): an append-only line in
+        ``withdrawals.jsonl`` with *reason* and the time. It is left out of
+        :meth:`current` (and the command line's default listings and comparisons);
+        its bytes stay and every pin to it still verifies. Withdrawing again with the
+        same reason does nothing; another reason raises :class:`SnapshotConflictError`."""
+        import datetime as dt
+
+        from cspo_archive import _documents
+        from cspo_archive.exceptions import InvalidMetadataError
+
+        self._check_writable()
+        why = _documents.check_reason(reason)
+        if why is not None:
+            msg = f"cannot withdraw snapshot {str(ref)!r}: {why}"
+            raise InvalidMetadataError(msg, field="reason", value=reason)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        entry = {"reason": reason, "withdrawn_at": now}
+        self._record(_documents.WITHDRAWALS_FILE, ref, "reason", reason, entry)
+
+    def withdrawals(self) -> dict[str, tuple[str, str]]:
+        """The withdrawn snapshots: ``{id: (reason, withdrawn_at)}`` (ISO 8601, UTC)."""
+        from cspo_archive import _documents
+
+        found, _ = _documents.read(self.path, _documents.WITHDRAWALS_FILE)
+        return {i: (entry["reason"], entry["withdrawn_at"]) for i, entry in found.items()}
+
+    def current(self) -> Iterator[Snapshot]:
+        """Every snapshot that is not withdrawn, in publication order, each verified."""
+        withdrawn = self.withdrawals()
+        store = self._store
+        return (store.read(i) for _, i in store.ordered() if i not in withdrawn)
+
+    def _record(
+        self, name: str, ref: str | SnapshotRef, fixed: str, value: str, entry: dict[str, str]
+    ) -> None:
+        """Append *entry* about the snapshot *ref* names to the record *name*, unless
+        the record already says *value* of it (then nothing; another value: conflict)."""
+        from cspo_archive import _documents
+
         snapshot = self.get(ref)
         with self._store.locked():
-            found, _ = _documents.read(self.path)
+            found, _ = _documents.read(self.path, name)
             if snapshot.id in found:
-                given = found[snapshot.id][0]
-                if given == key:
+                given = found[snapshot.id][fixed]
+                if given == value:
                     return
                 msg = (
-                    f"snapshot {snapshot.id!r} is already a revision of {given!r} in the "
-                    f"archive at '{self.path}'; document keys are never changed"
+                    f"{name} already gives snapshot {snapshot.id!r} the {fixed} {given!r} in "
+                    f"the archive at '{self.path}'; these records are never changed"
                 )
                 raise SnapshotConflictError(
-                    msg, snapshot_id=snapshot.id, existing=given, attempted=key
+                    msg, snapshot_id=snapshot.id, existing=given, attempted=value
                 )
             try:
-                _documents.append(self.path, snapshot.id, snapshot.digest, key)
+                _documents.append(
+                    self.path, name, {"id": snapshot.id, "digest": snapshot.digest, **entry}
+                )
             except OSError as exc:
                 msg = (
-                    f"could not record the document of snapshot {snapshot.id!r} in "
-                    f"'{self.path / _documents.DOCUMENTS_FILE}': {describe_os_error(exc)}; "
-                    f"nothing was recorded if the file's last line is whole "
-                    f"(cspo-archive verify says)"
+                    f"could not record {fixed} of snapshot {snapshot.id!r} in "
+                    f"'{self.path / name}': {describe_os_error(exc)}; nothing was recorded "
+                    f"if the file's last line is whole (cspo-archive verify says)"
                 )
                 raise ArchiveWriteError(msg, path=str(self.path)) from exc
 
@@ -413,32 +456,35 @@ class Archive:
     def _verify_documents(self) -> list[Problem]:
         from cspo_archive import _documents
 
-        found, problems = _documents.read(self.path)
-        rel = _documents.DOCUMENTS_FILE
-        for snapshot_id, (_, digest) in sorted(found.items()):
-            if not is_id(snapshot_id) or not self._store.exists(snapshot_id):
-                msg = f"{rel} gives a document to snapshot {snapshot_id!r}, which is not here"
-                problems.append(Problem("documents", rel, msg, snapshot_id=snapshot_id))
-                continue
-            try:
-                actual = self._store.read(snapshot_id).digest
-            except (IntegrityError, ArchiveFormatError):
-                continue  # reported by the snapshot checks
-            if actual != digest:
-                msg = (
-                    f"{rel} gives a document to snapshot {snapshot_id!r} as {digest}, but the "
-                    f"archive holds {actual}"
-                )
-                problems.append(
-                    Problem(
-                        "documents",
-                        rel,
-                        msg,
-                        snapshot_id=snapshot_id,
-                        expected=digest,
-                        actual=actual,
+        problems: list[Problem] = []
+        for rel in (_documents.DOCUMENTS_FILE, _documents.WITHDRAWALS_FILE):
+            found, bad = _documents.read(self.path, rel)
+            problems += bad
+            for snapshot_id, entry in sorted(found.items()):
+                digest = entry["digest"]
+                if not is_id(snapshot_id) or not self._store.exists(snapshot_id):
+                    msg = f"{rel} names snapshot {snapshot_id!r}, which is not here"
+                    problems.append(Problem("records", rel, msg, snapshot_id=snapshot_id))
+                    continue
+                try:
+                    actual = self._store.read(snapshot_id).digest
+                except (IntegrityError, ArchiveFormatError):
+                    continue  # reported by the snapshot checks
+                if actual != digest:
+                    msg = (
+                        f"{rel} names snapshot {snapshot_id!r} as {digest}, but the archive "
+                        f"holds {actual}"
                     )
-                )
+                    problems.append(
+                        Problem(
+                            "records",
+                            rel,
+                            msg,
+                            snapshot_id=snapshot_id,
+                            expected=digest,
+                            actual=actual,
+                        )
+                    )
         return problems
 
     # -- helpers --

@@ -56,6 +56,10 @@ EXAMPLES = {
         "examples:\n  cspo-archive history https://www.gov.uk/government/news/...\n"
         "  cspo-archive history 2025-12-17-uk-meets --json"
     ),
+    "withdraw": (
+        "example:\n  cspo-archive withdraw 2025-12-17-wrong --reason 'added twice by mistake' "
+        "--archive ./my-archive"
+    ),
     "statements": (
         "examples:\n  cspo-archive statements\n"
         "  cspo-archive statements --archive ./my-archive --json"
@@ -114,6 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("list", "List the snapshots in publication order.")
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--all", action="store_true", help="include withdrawn snapshots (left out by default)"
+    )
 
     p = command("show", "Show one snapshot: its metadata, provenance and text.")
     p.add_argument("ref", metavar="ID", help="id, unique id prefix, or ID@sha256:HEX")
@@ -218,6 +225,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
     p.add_argument("--color", choices=COLORS, default="auto", help=color_help)
+    p.add_argument(
+        "--all", action="store_true", help="include withdrawn snapshots (left out by default)"
+    )
 
     p = command(
         "history", "List the revisions of one page, oldest first, with what changed in each."
@@ -235,6 +245,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--json", action="store_true", help="print JSON instead of a list")
+    p.add_argument(
+        "--all", action="store_true", help="include withdrawn snapshots (left out by default)"
+    )
+
+    p = command(
+        "withdraw",
+        "Withdraw a snapshot added by mistake: left out of listings and comparisons, "
+        "its bytes and pins kept.",
+    )
+    p.add_argument("ref", metavar="ID", help="id, unique id prefix, or ID@sha256:HEX")
+    p.add_argument("--reason", required=True, help="why, recorded with the withdrawal")
+    p.add_argument("--archive", metavar="PATH", help=f"the archive (default: ${ENV_ARCHIVE})")
 
     p = command("timeline", "Membership and principles across every release of the archive.")
     p.add_argument("--format", choices=formats, help="report format (default: as for compare)")
@@ -242,6 +264,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--archive", metavar="PATH", help=archive_help)
     p.add_argument("--profile", metavar="NAME|FILE", help=profile_help)
     p.add_argument("--color", choices=COLORS, default="auto", help=color_help)
+    p.add_argument(
+        "--all", action="store_true", help="include withdrawn snapshots (left out by default)"
+    )
 
     p = command("lock", "Pin snapshots in a lock file, and verify the pins.")
     lock_sub = p.add_subparsers(dest="lock_command", metavar="ACTION", parser_class=_Parser)
@@ -391,9 +416,15 @@ class _UsageError(Exception):
 # --- commands --------------------------------------------------------------------
 
 
+def _snapshots(archive: Archive, args: argparse.Namespace) -> list[Snapshot]:
+    """The snapshots a command reads: all with --all, else those not withdrawn."""
+    return list(archive) if getattr(args, "all", False) else list(archive.current())
+
+
 def _cmd_list(args: argparse.Namespace) -> int:
     archive = _open_archive(args.archive)
-    snapshots = list(archive)
+    snapshots = _snapshots(archive, args)
+    withdrawn = archive.withdrawals()
     if args.json:
         rows = [
             {
@@ -408,7 +439,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    print(f"{len(snapshots)} snapshot{'s' if len(snapshots) != 1 else ''} in {archive.path}")
+    print(f"{_count(len(snapshots), 'snapshot')} in {archive.path}")
     for s in snapshots:
         m = s.metadata
         mark = "" if m.published.source.value == "stated" else f" ({m.published.source.value})"
@@ -416,6 +447,12 @@ def _cmd_list(args: argparse.Namespace) -> int:
         print(f"  {m.published.value.isoformat()}{mark} · {m.document_type.value} · {m.publisher}")
         print(f"  {m.title}")
         print(f"  {s.digest}")
+        if s.id in withdrawn:
+            reason, when = withdrawn[s.id]
+            print(f"  withdrawn {when}: {reason}")
+    hidden = len(withdrawn) if not args.all else 0
+    if hidden:
+        print(f"\n({_count(hidden, 'withdrawn snapshot')} not listed: --all shows them)")
     return 0
 
 
@@ -424,6 +461,9 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
     archive = _open_archive(args.archive)
     snapshot = archive.get(archive.resolve(args.ref))
+    withdrawn = archive.withdrawals().get(snapshot.id)
+    if withdrawn is not None:
+        _warn(f"{snapshot.id} was withdrawn {withdrawn[1]}: {withdrawn[0]}")
     if args.text:
         sys.stdout.write(snapshot.text)
         return 0
@@ -753,8 +793,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cspo_archive.statements import document_keys, relation
 
     archive = _open_archive(args.archive)
-    snapshots = list(archive)
-    keys = document_keys(snapshots, archive.document_keys())
+    snapshots = _snapshots(archive, args)
+    keys = document_keys(list(archive), archive.document_keys())
     if args.old is None:
         old, new = default_pair(snapshots)
     elif args.new is None:  # NEW alone: against the previous revision of its page
@@ -814,6 +854,19 @@ def _previous_revision(
     return ordered[at - 1]
 
 
+def _cmd_withdraw(args: argparse.Namespace) -> int:
+    from cspo_archive.archive import Archive
+
+    path = _archive_path(args.archive, for_writing=True)
+    assert path is not None  # _archive_path raises when none is given for writing
+    archive = Archive.open(path)
+    ref = archive.resolve(args.ref)
+    archive.withdraw(ref, args.reason)
+    reason, when = archive.withdrawals()[ref.id]
+    print(f"withdrawn {when}: {ref.id} ({reason}); its bytes and pins stay, --all shows it")
+    return 0
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     archive = _open_archive(args.archive)
     found = archive.history(args.document, profile=_profile(args.profile))
@@ -849,8 +902,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_statements(args: argparse.Namespace) -> int:
+    from cspo_archive.statements import group_statements
+
     archive = _open_archive(args.archive)
-    statements = archive.statements()
+    statements = group_statements(_snapshots(archive, args), archive.document_keys())
     if args.json:
         from cspo_archive._serialize import unstructure
 
@@ -879,9 +934,8 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
 
     archive = _open_archive(args.archive)
     profile = _profile(args.profile)
-    report = render(
-        timeline(archive, profile=profile), _report_format(args), color=_use_color(args)
-    )
+    result = timeline(_snapshots(archive, args), profile=profile, assigned=archive.document_keys())
+    report = render(result, _report_format(args), color=_use_color(args))
     _emit(report, args.output)
     return 0
 
@@ -939,6 +993,7 @@ COMMANDS = {
     "timeline": _cmd_timeline,
     "history": _cmd_history,
     "statements": _cmd_statements,
+    "withdraw": _cmd_withdraw,
     "lock": _cmd_lock,
 }
 
