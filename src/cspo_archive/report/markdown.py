@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
 from cspo_archive.analysis.membership import MentionRole, country_name
-from cspo_archive.analysis.principles import PrincipleChange
+from cspo_archive.analysis.principles import PrincipleChange, PrincipleHit
 from cspo_archive.model import SnapshotRef
 from cspo_archive.report._format import join_names, percent, rate, signed, written_as
 from cspo_archive.report._summary import comparison_summary, timeline_summary
@@ -306,24 +306,60 @@ _STATUS_TITLES = {
 }
 
 
-def _evidence(sentences: Sequence[Sentence], side: str) -> list[str]:
+def highlighted(text: str, phrase: str | None) -> str:
+    """*text* quoted like :func:`quote`, with *phrase* (found in it regardless of case
+    and of straight or curly apostrophes) in bold: the words that matched."""
+    spot = matched_span(text, phrase)
+    if spot is None:
+        return quote(text)
+    start, end = spot
+    parts = [" ".join(clean(part).split()) for part in (text[:start], text[start:end], text[end:])]
+    before, core, after = (escape(part, line_start=False) for part in parts)
+    lead = " " if before and text[start - 1].isspace() else ""
+    trail = " " if after and text[end].isspace() else ""
+    return f"“{before}{lead}**{core}**{trail}{after}”"
+
+
+def matched_span(text: str, phrase: str | None) -> tuple[int, int] | None:
+    """Where *phrase* stands in *text* (case and apostrophes aside), or ``None``."""
+    if not phrase:
+        return None
+    fold = text.replace("\u2019", "'").casefold()
+    at = fold.find(phrase.replace("\u2019", "'").casefold())
+    return None if at < 0 else (at, at + len(phrase))
+
+
+def _evidence(
+    sentences: Sequence[Sentence], side: str, phrases: dict[int, str] | None = None
+) -> list[str]:
     lines = []
     for sentence in sentences:
-        lines += [f"> {quote(sentence)}\\", f"> — {side} text, {where(sentence)}", ""]
+        shown = highlighted(sentence.text, (phrases or {}).get(sentence.index))
+        lines += [f"> {shown}\\", f"> — {side} text, {where(sentence)}", ""]
     return lines
 
 
-def _principle(change: PrincipleChange) -> list[str]:
+def _phrases(hits: Sequence[PrincipleHit], principle_id: str) -> dict[int, str]:
+    """The phrase matched in each sentence stating the principle, by sentence index."""
+    for hit in hits:
+        if hit.principle.id == principle_id:
+            return {s.index: m for s, m in zip(hit.evidence, hit.matches, strict=True)}
+    return {}
+
+
+def _principle(change: PrincipleChange, c: Comparison) -> list[str]:
     p = change.principle
     counts = f"{_plural(change.old_count, 'sentence')} → {_plural(change.new_count, 'sentence')}"
     lines = [f"#### {escape(p.label, line_start=False)}", ""]
     lines += [f"{code(p.id)} ({escape(p.group, line_start=False)}): {counts}.", ""]
+    old = _phrases(c.principles.old.hits, p.id)
+    new = _phrases(c.principles.new.hits, p.id)
     if change.status == "retained":
-        return lines + _evidence(change.new_evidence, "both texts; new")
+        return lines + _evidence(change.new_evidence, "both texts; new", new)
     if change.old_evidence:
-        lines += _evidence(change.old_evidence, "old")
+        lines += _evidence(change.old_evidence, "old", old)
     if change.new_evidence:
-        lines += _evidence(change.new_evidence, "new")
+        lines += _evidence(change.new_evidence, "new", new)
     return lines
 
 
@@ -333,7 +369,8 @@ def _principles(c: Comparison) -> list[str]:
     version = p.new.taxonomy_version
     lines.append(
         f"The principles of the taxonomy (version {escape(version, line_start=False)}) "
-        "that each text states, with every sentence that states them."
+        "that each text states, with every sentence that states them (the words that "
+        "matched in bold)."
     )
     lines.append("")
     if not p.changes:
@@ -350,7 +387,7 @@ def _principles(c: Comparison) -> list[str]:
             continue
         lines += [f"### {_STATUS_TITLES[status]} ({len(changes)})", ""]
         for change in changes:
-            lines += _principle(change)
+            lines += _principle(change, c)
     lines += ["### Unclassified commitments", ""]
     if not p.new_unclassified:
         lines += ["The new text makes no new commitment outside the taxonomy.", ""]
