@@ -989,8 +989,9 @@ class Store:
 
     # -- verification --
 
-    def verify(self) -> tuple[list[Problem], int, int]:
+    def verify(self, done: Callable[..., None] | None = None) -> tuple[list[Problem], int, int]:
         """Check everything; return (problems, snapshots checked, captures checked).
+        *done* is called once per snapshot and capture checked (for progress).
 
         Each file is read once through a reused buffer (:class:`_FileReader`); a
         snapshot or capture that fails any check is checked again by the reporting
@@ -1049,22 +1050,38 @@ class Store:
             capture_names.append(name)
         released = _read_released(self.root)
         listed = released is not None and released.files is not None
-        check_snapshot: Callable[[str, _FileReader], _SnapshotResult] = (
+        checker: Callable[[str, _FileReader], _SnapshotResult] = (
             self._verify_released_snapshot
             if listed
             else lambda name, reader: (*self._verify_snapshot(name, reader), None)
         )
+        capture_checker = self._verify_capture
+        check_snapshot: Callable[[str, _FileReader], _SnapshotResult] = checker
+        check_capture: Callable[[str, _FileReader], Problem | None] = capture_checker
+        if done is not None:  # count each snapshot and capture as it is checked
+            tick = done
+
+            def check_snapshot(name: str, reader: _FileReader) -> _SnapshotResult:
+                result = checker(name, reader)
+                tick()
+                return result
+
+            def check_capture(name: str, reader: _FileReader) -> Problem | None:
+                result = capture_checker(name, reader)
+                tick()
+                return result
+
         workers = self._verify_workers(to_check)
         if workers > 1:
             from concurrent.futures import ThreadPoolExecutor  # only verify needs it
 
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 snapshot_results = _in_threads(pool, check_snapshot, to_check, workers)
-                capture_results = _in_threads(pool, self._verify_capture, capture_names, workers)
+                capture_results = _in_threads(pool, check_capture, capture_names, workers)
         else:
             reader = _FileReader()
             snapshot_results = [check_snapshot(name, reader) for name in to_check]
-            capture_results = [self._verify_capture(name, reader) for name in capture_names]
+            capture_results = [check_capture(name, reader) for name in capture_names]
         #: The digest of each file the checks above found sound (for the release list).
         known: dict[str, str] = {}
         for name, (found, capture_digest, files) in zip(to_check, snapshot_results, strict=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -322,10 +322,11 @@ class Archive:
         with self._store.locked():
             return self._store.clean_tmp()
 
-    def verify(self) -> Verification:
+    def verify(self, *, progress: Callable[..., None] | None = None) -> Verification:
         """Check every snapshot and capture, and every line of the records of document
-        keys and withdrawals; return every problem found, not just the first."""
-        problems, snapshots, captures = self._store.verify()
+        keys and withdrawals; return every problem found, not just the first.
+        *progress* is called once per snapshot and capture checked."""
+        problems, snapshots, captures = self._store.verify(progress)
         problems.extend(self._verify_documents())
         return Verification(str(self.path), snapshots, captures, tuple(problems))
 

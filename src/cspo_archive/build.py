@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -309,6 +309,7 @@ def build_archive(
     *,
     captures: Sequence[str | Path] = (),
     check: bool = False,
+    progress: Callable[..., None] | None = None,
 ) -> list[BuildResult]:
     """Replay the recipe at *recipe_path* into *archive*.
 
@@ -321,6 +322,7 @@ def build_archive(
     A snapshot already stored is never rewritten: if the current ingest makes
     something else of its capture, its result says ``differs`` and how.
     ``check=True`` writes nothing: it only reports what building would do.
+    *progress* is called once per capture read, with its name.
     """
     path = Path(recipe_path)
     recipe = load_recipe(path)
@@ -348,6 +350,8 @@ def build_archive(
                 results.append(BuildResult(snapshot, "missing"))
             else:
                 results.append(BuildResult(archive.add(snapshot, capture=data), "added"))
+        if progress is not None:
+            progress(1, name)
     return results
 
 

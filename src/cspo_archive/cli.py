@@ -532,12 +532,24 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
+def _count_captures(archive: Archive) -> int:
+    folder = archive.path / "captures"
+    try:
+        return sum(1 for _ in folder.iterdir())
+    except OSError:
+        return 0
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     if args.path is not None and args.archive is not None and args.path != args.archive:
         msg = f"give the archive once: PATH {args.path!r} or --archive {args.archive!r}"
         raise _UsageError(msg)
+    from cspo_archive._progress import progress
+
     archive = _open_archive(args.archive or args.path)
-    result = archive.verify()
+    total = len(archive) + _count_captures(archive)
+    with progress("verifying", total) as done:
+        result = archive.verify(progress=done)
     snapshots, captures = _count(result.snapshots, "snapshot"), _count(result.captures, "capture")
     if result.ok:
         print(f"ok: {snapshots} and {captures} in {result.archive} verified")
@@ -673,11 +685,15 @@ def _given_date(
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from cspo_archive._progress import progress
     from cspo_archive.archive import Archive
     from cspo_archive.build import build_archive
 
     archive = Archive.open(args.archive, create=not args.check, readonly=args.check)
-    results = build_archive(args.recipe, archive, captures=args.captures, check=args.check)
+    with progress("building", None, unit="capture") as done:
+        results = build_archive(
+            args.recipe, archive, captures=args.captures, check=args.check, progress=done
+        )
     for result in results:
         shown = result.snapshot.ref if result.status != "missing" else result.snapshot.id
         print(f"{result.status}: {shown}")
@@ -788,6 +804,7 @@ def _profile(given: str | None) -> Profile | None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from cspo_archive._progress import progress
     from cspo_archive.analysis import compare
     from cspo_archive.report import render
     from cspo_archive.statements import document_keys, relation
@@ -814,11 +831,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             old, new = new, old
     profile = _profile(args.profile)
     how = relation(old, new, keys)
-    report = render(
-        compare(old, new, profile=profile, relation=how),
-        _report_format(args),
-        color=_use_color(args),
-    )
+    with progress("comparing", 5, unit="step") as done:
+        result = compare(old, new, profile=profile, relation=how, progress=done)
+    report = render(result, _report_format(args), color=_use_color(args))
     _emit(report, args.output)
     return 0
 

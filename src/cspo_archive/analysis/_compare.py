@@ -8,7 +8,7 @@ so a report can quote and locate its evidence.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from attrs import frozen
 
@@ -147,6 +147,7 @@ def compare(
     profile: Profile | None = None,
     budget_seconds: float | None = None,
     relation: str | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> Comparison:
     """Compare two snapshots: membership, principles, language and metadata,
     with *profile* (the bundled ``cspo`` profile by default).
@@ -155,6 +156,9 @@ def compare(
     which is asked when it is not given: an archive with assigned document keys
     gives it). For two revisions of one page or two copies of one statement the
     comparison also holds their :class:`~cspo_archive.analysis.copies.CopyDifferences`.
+
+    *progress* is called after each of the five steps (reading the texts, membership,
+    principles, language, the word diff) with the step's name.
 
     Each text is prepared once (:class:`~cspo_archive.analysis.Document`) and
     every analysis reads it with its section of the profile. The word diff is
@@ -168,6 +172,7 @@ def compare(
             msg = f"compare() takes two Snapshots; {name} is {value!r} that is a {kind}"
             raise TypeError(msg)
     prof = _checked(profile)
+    step = progress or (lambda count=1, what=None: None)
     before = Document.prepare(old.text, title=old.metadata.title, language=old.metadata.language)
     after = Document.prepare(new.text, title=new.metadata.title, language=new.metadata.language)
     if relation is None:
@@ -182,6 +187,26 @@ def compare(
         from cspo_archive.analysis.copies import compare_copies
 
         copies = compare_copies(before, after)
+    step(1, "texts read")
+    membership = compare_membership(
+        extract_membership(before, prof.membership),
+        extract_membership(after, prof.membership),
+    )
+    step(1, "membership")
+    principles = compare_principles(
+        extract_principles(before, prof.principles),
+        extract_principles(after, prof.principles),
+        prof.principles,
+    )
+    step(1, "principles")
+    language = compare_language(
+        analyse_language(before, prof.language),
+        analyse_language(after, prof.language),
+        rules=prof.language,
+    )
+    step(1, "language")
+    diff = word_diff(old.text, new.text, budget_seconds=budget_seconds)
+    step(1, "word diff")
     return Comparison(
         old=old.ref,
         new=new.ref,
@@ -191,21 +216,10 @@ def compare(
         new_published=new.metadata.published.value,
         profile_version=prof.version,
         metadata=metadata_changes(old, new),
-        membership=compare_membership(
-            extract_membership(before, prof.membership),
-            extract_membership(after, prof.membership),
-        ),
-        principles=compare_principles(
-            extract_principles(before, prof.principles),
-            extract_principles(after, prof.principles),
-            prof.principles,
-        ),
-        language=compare_language(
-            analyse_language(before, prof.language),
-            analyse_language(after, prof.language),
-            rules=prof.language,
-        ),
-        diff=word_diff(old.text, new.text, budget_seconds=budget_seconds),
+        membership=membership,
+        principles=principles,
+        language=language,
+        diff=diff,
         relation=relation,
         copies=copies,
     )
