@@ -248,6 +248,10 @@ class Release:
     principles: tuple[str, ...]
     #: Each publisher's copy, the first published first, with its revisions.
     copies: tuple[Copy, ...] = ()
+    #: Tone: each category of the profile's lexicons and its rate per 1,000 words.
+    tone: tuple[tuple[str, float], ...] = ()
+    #: Modality: each modal ("will", "must", "commit"...) and its rate per 1,000 words.
+    modality: tuple[tuple[str, float], ...] = ()
 
     @property
     def revisions(self) -> int:
@@ -296,6 +300,7 @@ def _release(snapshot: Snapshot, prof: Profile, copies: tuple[Copy, ...] = ()) -
     )
     membership: Membership = extract_membership(document, prof.membership)
     principles: Principles = extract_principles(document, prof.principles)
+    language = analyse_language(document, prof.language)
     return Release(
         ref=snapshot.ref,
         title=snapshot.metadata.title,
@@ -305,6 +310,8 @@ def _release(snapshot: Snapshot, prof: Profile, copies: tuple[Copy, ...] = ()) -
         stated_totals=tuple(sorted({c.value for c in membership.counts if c.kind == "total"})),
         principles=tuple(hit.principle.id for hit in principles.hits),
         copies=copies,
+        tone=tuple((t.category, t.per_1000) for t in language.tone),
+        modality=tuple((m.modal, m.per_1000) for m in language.modality),
     )
 
 
