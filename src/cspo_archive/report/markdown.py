@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from cspo_archive._lazy_re import LazyPattern
-from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis import Comparison, Release, Sentence, Timeline
 from cspo_archive.analysis.membership import MentionRole, country_name
 from cspo_archive.analysis.principles import PrincipleChange, PrincipleHit
 from cspo_archive.model import SnapshotRef
@@ -600,35 +600,8 @@ def _render_line(segments: list[tuple[int, str]]) -> str:
             items.append(["", ""])
             changed.append(True)
         items[-1][0 if op < 0 else 1] += raw
-    for k, item in enumerate(items):
-        if not changed[k] or not (item[0].strip() or item[1].strip()):
-            continue
-        old, new = item
-        first = old if old.strip() else new
-        before = old if first is new else ""  # white space of the old side comes first
-        if (
-            first[0] not in string.whitespace
-            and _is_punct(first[0])
-            and not before
-            and k > 0
-            and not changed[k - 1]
-        ):
-            word = _word_run(items[k - 1][1], at_end=True)
-            if word:
-                items[k - 1][1] = items[k - 1][1][: -len(word)]
-                old, new = word + old, word + new
-        last = new if new.strip() else old
-        if (
-            last[-1] not in string.whitespace
-            and _is_punct(last[-1])
-            and k + 1 < len(items)
-            and not changed[k + 1]
-        ):
-            word = _word_run(items[k + 1][1], at_end=False)
-            if word:
-                items[k + 1][1] = items[k + 1][1][len(word) :]
-                old, new = old + word, new + word
-        item[0], item[1] = old, new
+    while _moved_words(items, changed):
+        items, changed = _merged(items, changed)
     pieces: list[str] = []
     for k, (old, new) in enumerate(items):
         start = not pieces
@@ -647,6 +620,60 @@ def _render_line(segments: list[tuple[int, str]]) -> str:
                 struck += " "  # "~~UK,~~ **UK**", not "~~UK,~~**UK**"
             pieces += [struck, strong]
     return "".join(pieces).rstrip()
+
+
+def _merged(items: list[list[str]], changed: list[bool]) -> tuple[list[list[str]], list[bool]]:
+    """*items* with the unchanged text that moving words emptied gone, and the changes
+    it separated made one (two markers side by side would not render)."""
+    merged: list[list[str]] = []
+    flags: list[bool] = []
+    for item, flag in zip(items, changed, strict=True):
+        if not flag and not item[1]:
+            continue
+        if flag and flags and flags[-1]:
+            merged[-1] = [merged[-1][0] + item[0], merged[-1][1] + item[1]]
+            continue
+        merged.append(list(item))
+        flags.append(flag)
+    return merged, flags
+
+
+def _moved_words(items: list[list[str]], changed: list[bool]) -> bool:
+    """Move into each change the word its punctuation touches (see :func:`_render_line`);
+    whether any unchanged text was emptied (then the changes around it must merge)."""
+    emptied = False
+    for k, item in enumerate(items):
+        if not changed[k] or not (item[0].strip() or item[1].strip()):
+            continue
+        old, new = item
+        first = old if old.strip() else new
+        before = old if first is new else ""  # white space of the old side comes first
+        if (
+            first[0] not in string.whitespace
+            and _is_punct(first[0])
+            and not before
+            and k > 0
+            and not changed[k - 1]
+        ):
+            word = _word_run(items[k - 1][1], at_end=True)
+            if word:
+                items[k - 1][1] = items[k - 1][1][: -len(word)]
+                old, new = word + old, word + new
+                emptied = emptied or not items[k - 1][1]
+        last = new if new.strip() else old
+        if (
+            last[-1] not in string.whitespace
+            and _is_punct(last[-1])
+            and k + 1 < len(items)
+            and not changed[k + 1]
+        ):
+            word = _word_run(items[k + 1][1], at_end=False)
+            if word:
+                items[k + 1][1] = items[k + 1][1][len(word) :]
+                old, new = old + word, new + word
+                emptied = emptied or not items[k + 1][1]
+        item[0], item[1] = old, new
+    return emptied
 
 
 def _diff_lines(ops: Sequence[tuple[int, str]]) -> list[str]:
@@ -846,6 +873,7 @@ def render_timeline(t: Timeline) -> str:
         lines += [*_table(["Principle", *columns], rows), ""]
     else:
         lines += ["No release states a principle of the taxonomy.", ""]
+    lines += _tone_by_release(releases)
     if t.nations:
         number = {r.ref.id: n for n, r in enumerate(releases, start=1)}
         lines += ["## Nations: first and last listed", ""]
@@ -861,6 +889,36 @@ def render_timeline(t: Timeline) -> str:
         header = ["Nation", "First listed", "Last listed", "Releases listing it"]
         lines += [*_table(header, rows, "lllr"), ""]
     return _finish(lines)
+
+
+def _tone_by_release(releases: Sequence[Release]) -> list[str]:
+    """Tone and modality per release: rates per 1,000 words, one row per release."""
+    categories = list(dict.fromkeys(name for r in releases for name, _ in r.tone))
+    modals = [
+        name
+        for name in dict.fromkeys(name for r in releases for name, _ in r.modality)
+        if any(dict(r.modality).get(name) for r in releases)
+    ]
+    if not categories and not modals:
+        return []
+    lines = ["## Tone and modality by release", ""]
+    lines += [
+        "Rates per 1,000 words: each tone category of the profile's lexicons, and each "
+        "modal that any release uses.",
+        "",
+    ]
+    header = ["#", "Published", *(cell(c) for c in categories), *(f"“{cell(m)}”" for m in modals)]
+    rows = [
+        [
+            str(n),
+            r.published.isoformat(),
+            *(rate(dict(r.tone).get(c, 0.0)) for c in categories),
+            *(rate(dict(r.modality).get(m, 0.0)) for m in modals),
+        ]
+        for n, r in enumerate(releases, start=1)
+    ]
+    align = "rl" + "r" * (len(categories) + len(modals))
+    return [*lines, *_table(header, rows, align), ""]
 
 
 def _finish(lines: list[str]) -> str:
