@@ -318,8 +318,14 @@ def _comparison_context(comparison: Comparison) -> dict[str, Any]:
 # --- the timeline page -------------------------------------------------------------
 
 
-#: Chart geometry (SVG user units).
+#: Chart geometry (SVG user units, drawn one to one as CSS pixels): the least width, the
+#: margins and the height of the plot.
 _WIDTH, _TOP, _PLOT, _BOTTOM, _LEFT, _RIGHT = 720, 30, 200, 58, 48, 16
+#: The least width of one release's slot, so that its date and type never overlap the next
+#: release's: a chart of many releases is wider (and scrolls) rather than crowded.
+_MIN_SLOT = 100
+#: The least width of the white plate under "unknown" (the bold label is about 62 wide).
+_PLATE = 70
 
 
 def _fmt(value: float) -> str:
@@ -348,6 +354,11 @@ def membership_chart(result: Timeline) -> Markup:
 
     A release with no complete member list gets a dashed, empty box labelled
     "unknown" (with the totals it states, if any), never a bar of zero.
+
+    The chart is drawn at its own size (``width`` and ``height`` equal the
+    ``viewBox``), so its text keeps the sizes the stylesheet gives it whatever
+    the screen; it is at least ``_WIDTH`` wide and grows by ``_MIN_SLOT`` a
+    release past six, and the page lets it scroll sideways in its own box.
     """
     releases = result.releases
     known = [len(r.members) for r in releases if r.members is not None]
@@ -355,8 +366,9 @@ def membership_chart(result: Timeline) -> Markup:
     top = max([*known, *stated, 1])
     step = 5 if top > 10 else 2 if top > 4 else 1
     scale_max = -(-top // step) * step
+    width = max(_WIDTH, _LEFT + _RIGHT + _MIN_SLOT * len(releases))
     height = _TOP + _PLOT + _BOTTOM
-    slot = (_WIDTH - _LEFT - _RIGHT) / max(len(releases), 1)
+    slot = (width - _LEFT - _RIGHT) / max(len(releases), 1)
     bar = min(slot * 0.6, 90.0)
     base = _TOP + _PLOT
 
@@ -378,15 +390,15 @@ def membership_chart(result: Timeline) -> Markup:
 
     parts: list[Markup] = [
         Markup(
-            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-            'role="img" aria-label="{}" class="chart">'
-        ).format(_WIDTH, height, label),
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {0} {1}" width="{0}" '
+            'height="{1}" role="img" aria-label="{2}" class="chart">'
+        ).format(width, height, label),
         Markup("<title>Members listed per release</title>"),
         Markup("<desc>{}</desc>").format(desc),
     ]
     for value in range(0, scale_max + 1, step):
         y = y_of(value)
-        parts.append(_svg_shape("line", "grid", x1=_LEFT, y1=y, x2=_WIDTH - _RIGHT, y2=y))
+        parts.append(_svg_shape("line", "grid", x1=_LEFT, y1=y, x2=width - _RIGHT, y2=y))
         parts.append(_svg_text(_LEFT - 6, y + 4, str(value), "axis", "end"))
     for i, r in enumerate(releases, 1):
         centre = _LEFT + slot * (i - 0.5)
@@ -402,8 +414,12 @@ def membership_chart(result: Timeline) -> Markup:
                 x2, y2 = x + min(offset, bar), base - max(0.0, offset - bar)
                 parts.append(_svg_shape("line", "hatch", x1=x1, y1=y1, x2=x2, y2=y2))
                 offset += gap
+            # The plate under the label, as wide as "unknown" even when the box is narrower.
+            plate = max(bar - 8, _PLATE)
             plate_y = _TOP + _PLOT / 2 - 24
-            parts.append(_svg_shape("rect", "plate", x=x + 4, y=plate_y, width=bar - 8, height=44))
+            parts.append(
+                _svg_shape("rect", "plate", x=centre - plate / 2, y=plate_y, width=plate, height=44)
+            )
             parts.append(_svg_text(centre, _TOP + _PLOT / 2 - 4, "unknown", "label"))
             if r.stated_totals:
                 totals = " and ".join(str(t) for t in sorted(set(r.stated_totals)))
