@@ -378,3 +378,40 @@ def test_empty_timeline() -> None:
     page = render(timeline([]), "html")
     assert "The timeline holds no releases." in page
     assert "<svg" not in page
+
+
+def test_charts_show_who_joins_and_leaves_and_how_the_language_moves() -> None:
+    """The timeline page charts members per release with joins (+) and departures
+    (minus sign) marked and said in words, principles per release, and tone and
+    modality over releases; the comparison charts its term shifts and marks the
+    words that matched in principle evidence."""
+    bundled = list(_bundled())
+    page = render(timeline(bundled), "html")
+    assert "Members in each release" in page
+    assert "Italy joins in R3" in page
+    assert page.count('class="mark-joined"') == 3
+    assert "Principles stated in each release" in page
+    assert "Tone over releases" in page
+    assert "<polyline" in page
+    # A nation that leaves: the last release lists one nation fewer.
+    last = bundled[-1]
+    fewer = attrs.evolve(
+        last,
+        id="2026-01-01-without-norway",
+        metadata=attrs.evolve(
+            last.metadata,
+            published=attrs.evolve(last.metadata.published, value=dt.date(2026, 1, 1)),
+            source_url="https://example.org/without-norway",
+        ),
+        text=(
+            "In January the Combined Space Operations initiative comprises Australia, "
+            "Canada, France, Germany, Italy, Japan, New Zealand, the United Kingdom and "
+            "the United States, after Norway withdrew from the group over the winter.\n"
+        ),
+    )
+    left = render(timeline([*bundled, fewer]), "html")
+    assert "Norway joins in R3 and leaves in R4" in left
+    assert 'class="mark-left"' in left
+    comparison = render(_bundled_comparison(), "html")
+    assert "Strongest term shifts" in comparison
+    assert "<mark>" in comparison

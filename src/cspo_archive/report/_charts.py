@@ -219,9 +219,9 @@ def shifts_chart(comparison: Comparison, limit: int = 12) -> Markup | None:
         parts.append(_shape("rect", css, x=x, y=y + 3, width=max(length, 1.0), height=row - 8))
         parts.append(_text(label - 8, y + row / 2 + 3, shift.term, "axis", "end"))
         counts = f"{shift.old_count} → {shift.new_count}"
-        end = centre + length + 6 if shift.log_ratio > 0 else centre - length - 6
-        parts.append(
-            _text(end, y + row / 2 + 3, counts, "note", "start" if shift.log_ratio > 0 else "end")
-        )
+        # Beside the bar's end for "more"; beside the centre line, away from the
+        # terms' labels, for "less".
+        at = centre + length + 6 if shift.log_ratio > 0 else centre + 6
+        parts.append(_text(at, y + row / 2 + 3, counts, "note", "start"))
     parts.append(Markup("</svg>"))
     return Markup("\n").join(parts)

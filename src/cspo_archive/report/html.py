@@ -27,8 +27,10 @@ from markupsafe import Markup, escape
 
 from cspo_archive._lazy_re import LazyPattern
 from cspo_archive.analysis import Comparison, Sentence, Timeline
+from cspo_archive.analysis.principles import PrincipleHit
 from cspo_archive.analysis.textdiff import WordDiff
 from cspo_archive.model import SnapshotRef
+from cspo_archive.report import _charts
 from cspo_archive.report._env import environment
 from cspo_archive.report._format import written_as
 from cspo_archive.report._summary import (
@@ -89,9 +91,22 @@ def _environment() -> jinja2.Environment:
             "where": where,
             "pinned": pinned,
             "number": number,
+            "marked": marked,
         }
     )
     return env
+
+
+def marked(text: str, phrase: str | None) -> Markup:
+    """*text*, escaped, with *phrase* (found regardless of case and apostrophes) in
+    ``<mark>``: the words that matched."""
+    from cspo_archive.report.markdown import matched_span
+
+    spot = matched_span(text, phrase)
+    if spot is None:
+        return Markup("{}").format(text)
+    start, end = spot
+    return Markup("{}<mark>{}</mark>{}").format(text[:start], text[start:end], text[end:])
 
 
 # --- the word diff ------------------------------------------------------------------
@@ -282,6 +297,15 @@ def _limited(words: Sequence[str]) -> tuple[tuple[str, ...], int]:
     return tuple(words[:VOCABULARY_LIMIT]), max(0, len(words) - VOCABULARY_LIMIT)
 
 
+def _phrases(hits: Sequence[PrincipleHit]) -> dict[str, dict[int, str]]:
+    """The phrase matched in each sentence stating a principle: by principle id, then
+    sentence index."""
+    return {
+        hit.principle.id: {s.index: m for s, m in zip(hit.evidence, hit.matches, strict=True)}
+        for hit in hits
+    }
+
+
 def _comparison_context(comparison: Comparison) -> dict[str, Any]:
     language = comparison.language
     used_modals = [m for m in language.modality if m.old_count or m.new_count]
@@ -300,6 +324,11 @@ def _comparison_context(comparison: Comparison) -> dict[str, Any]:
         ),
         "copies_side": "copy" if comparison.relation == "copies" else "revision",
         "copies_sentence": copies_sentence(comparison),
+        "phrases": {
+            "old": _phrases(comparison.principles.old.hits),
+            "new": _phrases(comparison.principles.new.hits),
+        },
+        "shifts_chart": _charts.shifts_chart(comparison),
         "nations": _nation_rows(comparison),
         "mentions": _mentions(comparison),
         "sides": (("old", comparison.membership.old), ("new", comparison.membership.new)),
@@ -437,6 +466,25 @@ def membership_chart(result: Timeline) -> Markup:
     return Markup("\n").join(parts)
 
 
+def _rates(result: Timeline, kind: str) -> Markup | None:
+    """Tone (or modality) over the releases as lines; modals no release uses are left out."""
+    releases = result.releases
+    if not releases:
+        return None
+    rates = [dict(getattr(r, kind)) for r in releases]
+    names = [
+        n
+        for n in dict.fromkeys(n for found in rates for n in found)
+        if any(f.get(n) for f in rates)
+    ]
+    if not names:
+        return None
+    title = "Tone over releases" if kind == "tone" else "Modality over releases"
+    heads = [f"R{i}" for i in range(1, len(releases) + 1)]
+    series = [(name, [found.get(name, 0.0) for found in rates]) for name in names]
+    return _charts.rates_chart(title, heads, series)
+
+
 def _timeline_context(result: Timeline) -> dict[str, Any]:
     member_sets = [set(r.members) if r.members is not None else None for r in result.releases]
     principle_sets = [set(r.principles) for r in result.releases]
@@ -459,6 +507,10 @@ def _timeline_context(result: Timeline) -> dict[str, Any]:
         "profile_version": result.profile_version,
         "summary": timeline_summary(result),
         "chart": membership_chart(result) if result.releases else None,
+        "matrix": _charts.membership_matrix(result) if result.nations else None,
+        "principles_matrix": _charts.principles_matrix(result) if result.principles else None,
+        "tone_chart": _rates(result, "tone"),
+        "modality_chart": _rates(result, "modality"),
         "nation_cells": nation_cells,
         "principle_cells": principle_cells,
     }
