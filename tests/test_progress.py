@@ -72,3 +72,17 @@ def test_build_reports_each_capture(tmp_path: Path) -> None:
     )
     assert len(names) == 2
     assert all(name and name.endswith(".txt") for name in names)
+
+
+def test_a_warc_file_reports_each_record() -> None:
+    """ingest_warc calls progress once per successful response record, naming it."""
+    from cspo_archive import ingest_warc
+    from test_ingest_warc import _write
+
+    data, _ = _write(gzipped=True)
+    uris: list[str | None] = []
+    found = ingest_warc(
+        data, name="crawl.warc.gz", progress=lambda count=1, what=None: uris.append(what)
+    )
+    assert len(uris) == len(found) == 2
+    assert all(uri and uri.startswith("http") for uri in uris)

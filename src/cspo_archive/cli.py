@@ -586,8 +586,11 @@ def _captures(args: argparse.Namespace) -> list[tuple[Ingested, bytes]]:
             hint = f" ({scheme[1]}: URLs are not fetched; only http and https)"
         msg = f"cannot read {source}: {exc.strerror or exc}{hint}"
         raise _UsageError(msg) from exc
+    from cspo_archive._progress import progress
+
     if kind_of(data, name=path.name) == "warc":
-        return ingest_warc(data, name=path.name, title=args.title)
+        with progress(f"reading {path.name}", None, unit="record") as done:
+            return ingest_warc(data, name=path.name, title=args.title, progress=done)
     capture = ingest(data, name=path.name, encoding=args.encoding, title=args.title)
     return [(capture, data)]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Callable
 from typing import Final, Literal
 
 import attrs
@@ -245,7 +246,11 @@ def _response(
 
 
 def ingest_warc(
-    data: bytes, *, name: str | None = None, title: str | None = None
+    data: bytes,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> list[tuple[Ingested, bytes]]:
     """Read every response record of a WARC file as a capture (in file order).
 
@@ -254,6 +259,7 @@ def ingest_warc(
     content type, and the record (id, file name and the file's digest). The
     payload digest of each record is checked. With *title*, only the records
     holding a publication so titled are returned, and there must be one.
+    *progress* is called once per response record read, with its target URI.
     """
     from cspo_archive.ingestion._warc import read_warc
 
@@ -278,6 +284,8 @@ def ingest_warc(
             warc_record=where,
         )
         read.append((attrs.evolve(capture, fetch=record), payload))
+        if progress is not None:
+            progress(1, response.target_uri)
     if not read:
         statuses = ", ".join(str(r.status) for r in responses)
         msg = (
