@@ -711,6 +711,11 @@ def test_a_date_in_the_future_needs_allow_future(
     code, out, _ = _run(capsys, *base, "--allow-future")
     assert code == 0
     assert out.startswith("added: ")
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat()
+    again = ["add", str(capture), "--archive", str(tmp_path / "b"), "--type", "other"]
+    code, _, err = _run(capsys, *again, "--published", "2024-01-01", "--captured-at", soon)
+    assert code == 2
+    assert "is in the future" in err
 
 
 def test_command_line_consistency(

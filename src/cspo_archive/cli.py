@@ -155,7 +155,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--allow-future",
         action="store_true",
-        help="accept a --published date after today (refused otherwise: a mistyped year)",
+        help="accept a --published date after today or a --captured-at time in the future "
+        "(refused otherwise: a mistyped year)",
     )
     p.add_argument(
         "--date-source",
@@ -607,6 +608,14 @@ def _cmd_add(args: argparse.Namespace) -> int:
         msg = (
             f"--published {args.published.isoformat()} is after today ({today.isoformat()}); "
             f"if the date is right (an embargoed release), add --allow-future"
+        )
+        raise _UsageError(msg)
+    now = dt.datetime.now(dt.UTC)
+    if args.captured_at is not None and args.captured_at > now and not args.allow_future:
+        msg = (
+            f"--captured-at {args.captured_at.isoformat()} is in the future (now "
+            f"{now.replace(microsecond=0).isoformat()}); check the time and its UTC offset, "
+            f"or add --allow-future"
         )
         raise _UsageError(msg)
     # Everything that can fail on the input fails before the archive is touched.
