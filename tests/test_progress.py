@@ -86,3 +86,17 @@ def test_a_warc_file_reports_each_record() -> None:
     )
     assert len(uris) == len(found) == 2
     assert all(uri and uri.startswith("http") for uri in uris)
+
+
+def test_ingest_reports_its_steps() -> None:
+    """ingest calls progress after recognising the kind, extracting the text and
+    finding the publications."""
+    from cspo_archive import ingest
+
+    steps: list[str | None] = []
+    ingest(
+        b"A title\n\nThe partners met.\n",
+        name="x.txt",
+        progress=lambda count=1, what=None: steps.append(what),
+    )
+    assert steps == ["text recognised", "text extracted", "publications found"]

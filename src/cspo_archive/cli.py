@@ -592,7 +592,10 @@ def _captures(args: argparse.Namespace) -> list[tuple[Ingested, bytes]]:
     if kind_of(data, name=path.name) == "warc":
         with progress(f"reading {path.name}", None, unit="record") as done:
             return ingest_warc(data, name=path.name, title=args.title, progress=done)
-    capture = ingest(data, name=path.name, encoding=args.encoding, title=args.title)
+    with progress(f"reading {path.name}", 3, unit="step") as done:
+        capture = ingest(
+            data, name=path.name, encoding=args.encoding, title=args.title, progress=done
+        )
     return [(capture, data)]
 
 

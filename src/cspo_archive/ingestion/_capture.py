@@ -174,6 +174,7 @@ def ingest(
     title: str | None = None,
     media_type: str | None = None,
     url: str | None = None,
+    progress: Callable[..., None] | None = None,
 ) -> Ingested:
     """Read a capture and find the publications in it.
 
@@ -192,12 +193,20 @@ def ingest(
     Raises :class:`~cspo_archive.exceptions.UndecodableContentError` for bytes
     that are not text, and :class:`~cspo_archive.exceptions.IngestError` for
     a capture of a kind no reader takes or with no publication in it.
+
+    *progress* is called after each of the three steps (the kind recognised, the
+    text extracted, the publications found) with the step's name.
     """
+    step = progress or (lambda count=1, what=None: None)
     source = name if name is not None else "<capture>"
     data = _as_bytes(data, source)
     kind = kind_of(data, name=name, media_type=media_type)
+    step(1, f"{kind} recognised")
     extraction = extract(data, kind, source, encoding=encoding, url=url)
-    return publications(data, extraction, name=name, title=title)
+    step(1, "text extracted")
+    found = publications(data, extraction, name=name, title=title)
+    step(1, "publications found")
+    return found
 
 
 def _charset(content_type: str | None) -> str | None:
