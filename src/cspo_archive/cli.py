@@ -898,8 +898,13 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from cspo_archive.analysis import load_profile
+
     archive = _open_archive(args.archive)
-    found = archive.history(args.document, profile=_profile(args.profile))
+    profile = _profile(args.profile)
+    found = archive.history(args.document, profile=profile)
+    taxonomy = (profile or load_profile("cspo")).principles.principles
+    labels = {p.id: f"“{p.label}”" for p in taxonomy}
     if args.json:
         from cspo_archive._serialize import unstructure
 
@@ -922,9 +927,13 @@ def _cmd_history(args: argparse.Namespace) -> int:
         if change.principles_added or change.principles_dropped:
             moves = []
             if change.principles_added:
-                moves.append("added: " + ", ".join(change.principles_added))
+                moves.append(
+                    "added: " + ", ".join(labels.get(i, i) for i in change.principles_added)
+                )
             if change.principles_dropped:
-                moves.append("dropped: " + ", ".join(change.principles_dropped))
+                moves.append(
+                    "dropped: " + ", ".join(labels.get(i, i) for i in change.principles_dropped)
+                )
             print(f"     principles {'; '.join(moves)}")
         for note in r.change_notes:
             print(f"     change note: {note}")
