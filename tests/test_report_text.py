@@ -29,6 +29,18 @@ def test_timeline(file_regression: FileRegressionFixture) -> None:
     file_regression.check(text.render(timeline(_bundled())), extension=".txt")
 
 
+def test_copies_and_a_timeline_of_them(file_regression: FileRegressionFixture) -> None:
+    """Two copies of one statement read as the committed terminal text: said first,
+    then the paragraph omitted, the one replaced and the spelling counted apart; and
+    the statement fixtures' timeline lists each release's copies and revisions."""
+    from statement_fixtures import snapshots
+
+    found = snapshots()
+    copies = text.render(compare(found["uk-copy.txt"], found["us-copy.txt"]))
+    assert copies.index("These are copies of one statement") < copies.index("Members")
+    file_regression.check(copies + "\n" + text.render(timeline(found.values())), extension=".txt")
+
+
 def test_no_colour_means_no_escape_codes() -> None:
     """``color=False`` (the default) writes no escape character at all."""
     s = _bundled()
