@@ -233,3 +233,12 @@ def _close(query: str, ids: list[str], *, n: int, cutoff: float) -> list[str]:
             scored.append((best, candidate))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [candidate for _, candidate in scored[:n]]
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 paragraph added", "2 paragraphs added": *count* and *noun*, its first word
+    taking an s when the count is not one."""
+    if count == 1:
+        return f"{count} {noun}"
+    head, space, rest = noun.partition(" ")
+    return f"{count} {head}s{space}{rest}"

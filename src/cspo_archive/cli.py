@@ -417,9 +417,17 @@ class _UsageError(Exception):
 # --- commands --------------------------------------------------------------------
 
 
-def _snapshots(archive: Archive, args: argparse.Namespace) -> list[Snapshot]:
-    """The snapshots a command reads: all with --all, else those not withdrawn."""
-    return list(archive) if getattr(args, "all", False) else list(archive.current())
+def _snapshots(
+    archive: Archive, args: argparse.Namespace, everything: list[Snapshot] | None = None
+) -> list[Snapshot]:
+    """The snapshots a command reads: all with --all, else those not withdrawn (from
+    *everything*, when the caller has read the archive already)."""
+    if everything is None:
+        return list(archive) if getattr(args, "all", False) else list(archive.current())
+    if getattr(args, "all", False):
+        return everything
+    withdrawn = archive.withdrawals()
+    return [s for s in everything if s.id not in withdrawn]
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -825,8 +833,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from cspo_archive.statements import document_keys, relation
 
     archive = _open_archive(args.archive)
-    snapshots = _snapshots(archive, args)
-    keys = document_keys(list(archive), archive.document_keys())
+    everything = list(archive)  # read and verified once: keys need them all
+    snapshots = _snapshots(archive, args, everything)
+    keys = document_keys(everything, archive.document_keys())
     if args.old is None:
         old, new = default_pair(snapshots)
     elif args.new is None:  # NEW alone: against the previous revision of its page

@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from attrs import frozen
 
+from cspo_archive._text import counted
 from cspo_archive.model import Snapshot, SnapshotRef
 
 if TYPE_CHECKING:
@@ -190,12 +191,16 @@ def revisions(
     """Every document's snapshots, oldest revision first, by document key
     (:func:`document_keys`)."""
     found = list(snapshots)
-    keys = document_keys(found, assigned)
+    return _by_document(found, document_keys(found, assigned))
+
+
+def _by_document(
+    snapshots: Iterable[Snapshot], keys: Mapping[str, str]
+) -> dict[str, list[Snapshot]]:
+    """*snapshots* by their document's key (*keys*, by id), oldest revision first."""
     documents: dict[str, list[Snapshot]] = {}
-    for snapshot in found:
+    for snapshot in sorted(snapshots, key=_revision_order):
         documents.setdefault(keys[snapshot.id], []).append(snapshot)
-    for found in documents.values():
-        found.sort(key=_revision_order)
     return documents
 
 
@@ -354,12 +359,12 @@ def history(
     from cspo_archive.exceptions import DocumentNotFoundError
 
     found = list(snapshots)
-    documents = revisions(found, assigned)
+    keys = document_keys(found, assigned)
+    documents = _by_document(found, keys)
     key = key_or_id
     if key not in documents:
-        by_id = {s.id: s for s in found}
-        if key in by_id:
-            key = document_keys(found, assigned)[key]
+        if key in keys:
+            key = keys[key]
         elif re.match(r"^https?://", key, re.IGNORECASE):
             key = normalise_url(key)
     if key not in documents:
@@ -413,10 +418,5 @@ def _summary(comparison: Comparison) -> str:
             (sum(v.count for v in copies.spelling), "word spelled differently"),
         ):
             if count:
-                parts.append(f"{count} {what}" if count == 1 else f"{count} {_plural(what)}")
+                parts.append(counted(count, what))
     return "; ".join(parts)
-
-
-def _plural(what: str) -> str:
-    head, _, rest = what.partition(" ")
-    return f"{head}s {rest}"

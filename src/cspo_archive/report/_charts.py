@@ -17,7 +17,15 @@ from markupsafe import Markup
 from cspo_archive.analysis import Comparison, Timeline
 from cspo_archive.analysis.membership import country_name
 
-__all__ = ["matrix_chart", "membership_matrix", "principles_matrix", "rates_chart", "shifts_chart"]
+__all__ = [
+    "matrix_chart",
+    "membership_matrix",
+    "principles_matrix",
+    "rates_chart",
+    "shifts_chart",
+    "svg_shape",
+    "svg_text",
+]
 
 #: Matrix geometry: a cell's size, the room for row labels and for column heads.
 _CELL, _ROW_LABEL, _HEAD = 26, 210, 44
@@ -27,16 +35,25 @@ _SLOT, _LINE_LEFT, _LINE_TOP, _LINE_PLOT, _LINE_BOTTOM, _LEGEND = 90, 56, 20, 16
 _DASHES = ("", "6 3", "2 3", "10 3 2 3", "1 5", "12 4")
 
 
-def _text(x: float, y: float, text: str, css: str, anchor: str = "middle") -> Markup:
-    from cspo_archive.report.html import _svg_text
+def _fmt(value: float) -> str:
+    """An SVG coordinate: at most one decimal, no trailing zeros."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
-    return _svg_text(x, y, text, css, anchor)
+
+def svg_text(x: float, y: float, text: str, css: str, anchor: str = "middle") -> Markup:
+    """A ``<text>`` element; *text* is escaped (by ``Markup.format``)."""
+    return Markup('<text x="{}" y="{}" text-anchor="{}" class="{}">{}</text>').format(
+        _fmt(x), _fmt(y), anchor, css, text
+    )
 
 
-def _shape(name: str, css: str, **coordinates: float) -> Markup:
-    from cspo_archive.report.html import _svg_shape
-
-    return _svg_shape(name, css, **coordinates)
+def svg_shape(name: str, css: str, **coordinates: float) -> Markup:
+    """An empty SVG element (``rect``, ``line``) with numeric attributes and a class."""
+    attributes = Markup(" ").join(
+        Markup('{}="{}"').format(key, _fmt(value)) for key, value in coordinates.items()
+    )
+    return Markup('<{} {} class="{}"/>').format(name, attributes, css)
 
 
 def _svg(width: float, height: float, title: str, desc: str) -> list[Markup]:
@@ -64,19 +81,19 @@ def matrix_chart(
     height = _HEAD + _CELL * len(rows) + 8
     parts = _svg(width, height, title, desc)
     for j, head in enumerate(columns):
-        parts.append(_text(_ROW_LABEL + _CELL * (j + 0.5), _HEAD - 10, head, "axis"))
+        parts.append(svg_text(_ROW_LABEL + _CELL * (j + 0.5), _HEAD - 10, head, "axis"))
     for i, label in enumerate(rows):
         y = _HEAD + _CELL * i
-        parts.append(_text(_ROW_LABEL - 8, y + _CELL / 2 + 4, label, "axis", "end"))
+        parts.append(svg_text(_ROW_LABEL - 8, y + _CELL / 2 + 4, label, "axis", "end"))
         for j, state in enumerate(cells[i]):
             x = _ROW_LABEL + _CELL * j
             box = {"x": x + 3, "y": y + 3, "width": _CELL - 6, "height": _CELL - 6}
             css = {"yes": "cell-yes", "joined": "cell-yes", "unknown": "cell-unknown"}
-            parts.append(_shape("rect", css.get(state, "cell-no"), **box))
+            parts.append(svg_shape("rect", css.get(state, "cell-no"), **box))
             mark = {"joined": "+", "left": "\u2212", "unknown": "?"}.get(state)
             if mark is not None:
                 centre_x, centre_y = x + _CELL / 2, y + _CELL / 2 + 5
-                parts.append(_text(centre_x, centre_y, mark, f"mark-{state}"))
+                parts.append(svg_text(centre_x, centre_y, mark, f"mark-{state}"))
     parts.append(Markup("</svg>"))
     return Markup("\n").join(parts)
 
@@ -157,11 +174,13 @@ def rates_chart(
     value = 0.0
     while value <= scale:
         y = y_of(value)
-        parts.append(_shape("line", "grid", x1=_LINE_LEFT, y1=y, x2=_LINE_LEFT + plot_width, y2=y))
-        parts.append(_text(_LINE_LEFT - 6, y + 4, f"{value:g}", "axis", "end"))
+        parts.append(
+            svg_shape("line", "grid", x1=_LINE_LEFT, y1=y, x2=_LINE_LEFT + plot_width, y2=y)
+        )
+        parts.append(svg_text(_LINE_LEFT - 6, y + 4, f"{value:g}", "axis", "end"))
         value += step
     for i, head in enumerate(releases):
-        parts.append(_text(x_of(i), base + 18, head, "axis"))
+        parts.append(svg_text(x_of(i), base + 18, head, "axis"))
     for k, (name, values) in enumerate(series):
         dash = _DASHES[k % len(_DASHES)]
         points = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(values))
@@ -174,7 +193,7 @@ def rates_chart(
         )
         for i, v in enumerate(values):
             parts.append(
-                _shape("circle", f"dot series-{k % len(_DASHES)}", cx=x_of(i), cy=y_of(v), r=3)
+                svg_shape("circle", f"dot series-{k % len(_DASHES)}", cx=x_of(i), cy=y_of(v), r=3)
             )
         legend_y = _LINE_TOP + 14 + 20 * k
         legend_x = _LINE_LEFT + plot_width + 24
@@ -188,7 +207,7 @@ def rates_chart(
                 Markup(' stroke-dasharray="{}"').format(dash) if dash else "",
             )
         )
-        parts.append(_text(legend_x + 34, legend_y, name, "axis", "start"))
+        parts.append(svg_text(legend_x + 34, legend_y, name, "axis", "start"))
     parts.append(Markup("</svg>"))
     return Markup("\n").join(parts)
 
@@ -208,20 +227,20 @@ def shifts_chart(comparison: Comparison, limit: int = 12) -> Markup | None:
     centre = label + half
     desc = "; ".join(f"“{s.term}” {s.direction} ({s.old_count} → {s.new_count})" for s in shifts)
     parts = _svg(width, height, "Strongest term shifts", desc + ".")
-    parts.append(_text(centre - half / 2, 16, "less in the new text", "axis"))
-    parts.append(_text(centre + half / 2, 16, "more in the new text", "axis"))
-    parts.append(_shape("line", "grid", x1=centre, y1=22, x2=centre, y2=height - 6))
+    parts.append(svg_text(centre - half / 2, 16, "less in the new text", "axis"))
+    parts.append(svg_text(centre + half / 2, 16, "more in the new text", "axis"))
+    parts.append(svg_shape("line", "grid", x1=centre, y1=22, x2=centre, y2=height - 6))
     for i, shift in enumerate(shifts):
         y = 30 + row * i
         length = half * abs(shift.log_ratio) / top
         x = centre if shift.log_ratio > 0 else centre - length
         css = "bar-more" if shift.log_ratio > 0 else "bar-less"
-        parts.append(_shape("rect", css, x=x, y=y + 3, width=max(length, 1.0), height=row - 8))
-        parts.append(_text(label - 8, y + row / 2 + 3, shift.term, "axis", "end"))
+        parts.append(svg_shape("rect", css, x=x, y=y + 3, width=max(length, 1.0), height=row - 8))
+        parts.append(svg_text(label - 8, y + row / 2 + 3, shift.term, "axis", "end"))
         counts = f"{shift.old_count} → {shift.new_count}"
         # Beside the bar's end for "more"; beside the centre line, away from the
         # terms' labels, for "less".
         at = centre + length + 6 if shift.log_ratio > 0 else centre + 6
-        parts.append(_text(at, y + row / 2 + 3, counts, "note", "start"))
+        parts.append(svg_text(at, y + row / 2 + 3, counts, "note", "start"))
     parts.append(Markup("</svg>"))
     return Markup("\n").join(parts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cspo_archive._text import counted
 from cspo_archive.analysis import Comparison, Release, Timeline
 from cspo_archive.analysis.membership import Membership
 from cspo_archive.report._format import join_names, percent, rate
@@ -59,11 +60,6 @@ def membership_sentence(comparison: Comparison) -> str:
     return "Membership cannot be compared: " + " and ".join(unknown) + "."
 
 
-def _count(count: int, noun: str) -> str:
-    head, _, rest = noun.partition(" ")
-    return f"{count} {noun}" if count == 1 else f"{count} {head}s{' ' + rest if rest else ''}"
-
-
 def copies_sentence(comparison: Comparison) -> str:
     """How two copies or revisions differ, in one sentence (empty for releases)."""
     d = comparison.copies
@@ -73,7 +69,7 @@ def copies_sentence(comparison: Comparison) -> str:
         moves = ["the same text"]
     else:
         moves = [
-            _count(n, what)
+            counted(n, what)
             for n, what in (
                 (len(d.omitted), "paragraph omitted"),
                 (len(d.added), "paragraph added"),
@@ -84,7 +80,7 @@ def copies_sentence(comparison: Comparison) -> str:
         ]
     spelled = sum(v.count for v in d.spelling)
     if spelled:
-        moves.append(f"{_count(spelled, 'word')} spelled differently (not counted as change)")
+        moves.append(f"{counted(spelled, 'word')} spelled differently (not counted as change)")
     return f"{percent(d.similarity)} alike: " + ", ".join(moves) + "."
 
 

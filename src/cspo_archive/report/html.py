@@ -31,6 +31,7 @@ from cspo_archive.analysis.principles import PrincipleHit
 from cspo_archive.analysis.textdiff import WordDiff
 from cspo_archive.model import SnapshotRef
 from cspo_archive.report import _charts
+from cspo_archive.report._charts import svg_shape, svg_text
 from cspo_archive.report._env import environment
 from cspo_archive.report._format import written_as
 from cspo_archive.report._summary import (
@@ -357,27 +358,6 @@ _MIN_SLOT = 100
 _PLATE = 70
 
 
-def _fmt(value: float) -> str:
-    """An SVG coordinate: at most one decimal, no trailing zeros."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _svg_text(x: float, y: float, text: str, css: str, anchor: str = "middle") -> Markup:
-    """A ``<text>`` element; *text* is escaped (by ``Markup.format``)."""
-    return Markup('<text x="{}" y="{}" text-anchor="{}" class="{}">{}</text>').format(
-        _fmt(x), _fmt(y), anchor, css, text
-    )
-
-
-def _svg_shape(name: str, css: str, **coordinates: float) -> Markup:
-    """An empty SVG element (``rect``, ``line``) with numeric attributes and a class."""
-    attributes = Markup(" ").join(
-        Markup('{}="{}"').format(key, _fmt(value)) for key, value in coordinates.items()
-    )
-    return Markup('<{} {} class="{}"/>').format(name, attributes, css)
-
-
 def membership_chart(result: Timeline) -> Markup:
     """Members listed per release as an inline SVG bar chart.
 
@@ -427,40 +407,40 @@ def membership_chart(result: Timeline) -> Markup:
     ]
     for value in range(0, scale_max + 1, step):
         y = y_of(value)
-        parts.append(_svg_shape("line", "grid", x1=_LEFT, y1=y, x2=width - _RIGHT, y2=y))
-        parts.append(_svg_text(_LEFT - 6, y + 4, str(value), "axis", "end"))
+        parts.append(svg_shape("line", "grid", x1=_LEFT, y1=y, x2=width - _RIGHT, y2=y))
+        parts.append(svg_text(_LEFT - 6, y + 4, str(value), "axis", "end"))
     for i, r in enumerate(releases, 1):
         centre = _LEFT + slot * (i - 0.5)
         x = centre - bar / 2
         parts.append(Markup("<g>"))
         if r.members is None:
-            parts.append(_svg_shape("rect", "unknown", x=x, y=_TOP, width=bar, height=_PLOT))
+            parts.append(svg_shape("rect", "unknown", x=x, y=_TOP, width=bar, height=_PLOT))
             # Diagonal hatching, drawn as lines (no pattern references needed).
             gap = 14.0
             offset = gap
             while offset < bar + _PLOT:
                 x1, y1 = x + max(0.0, offset - _PLOT), base - min(offset, _PLOT)
                 x2, y2 = x + min(offset, bar), base - max(0.0, offset - bar)
-                parts.append(_svg_shape("line", "hatch", x1=x1, y1=y1, x2=x2, y2=y2))
+                parts.append(svg_shape("line", "hatch", x1=x1, y1=y1, x2=x2, y2=y2))
                 offset += gap
             # The plate under the label, as wide as "unknown" even when the box is narrower.
             plate = max(bar - 8, _PLATE)
             plate_y = _TOP + _PLOT / 2 - 24
             parts.append(
-                _svg_shape("rect", "plate", x=centre - plate / 2, y=plate_y, width=plate, height=44)
+                svg_shape("rect", "plate", x=centre - plate / 2, y=plate_y, width=plate, height=44)
             )
-            parts.append(_svg_text(centre, _TOP + _PLOT / 2 - 4, "unknown", "label"))
+            parts.append(svg_text(centre, _TOP + _PLOT / 2 - 4, "unknown", "label"))
             if r.stated_totals:
                 totals = " and ".join(str(t) for t in sorted(set(r.stated_totals)))
-                parts.append(_svg_text(centre, _TOP + _PLOT / 2 + 14, f"(states {totals})", "note"))
+                parts.append(svg_text(centre, _TOP + _PLOT / 2 + 14, f"(states {totals})", "note"))
         else:
             count = len(r.members)
             y = y_of(count)
-            parts.append(_svg_shape("rect", "bar", x=x, y=y, width=bar, height=base - y))
-            parts.append(_svg_text(centre, y - 6, str(count), "label"))
-        parts.append(_svg_text(centre, base + 18, f"R{i}", "axis"))
-        parts.append(_svg_text(centre, base + 34, r.published.isoformat(), "axis"))
-        parts.append(_svg_text(centre, base + 50, r.document_type.value.replace("-", " "), "note"))
+            parts.append(svg_shape("rect", "bar", x=x, y=y, width=bar, height=base - y))
+            parts.append(svg_text(centre, y - 6, str(count), "label"))
+        parts.append(svg_text(centre, base + 18, f"R{i}", "axis"))
+        parts.append(svg_text(centre, base + 34, r.published.isoformat(), "axis"))
+        parts.append(svg_text(centre, base + 50, r.document_type.value.replace("-", " "), "note"))
         parts.append(Markup("</g>"))
     parts.append(Markup("</svg>"))
     return Markup("\n").join(parts)
