@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         ReadOnlyArchiveError,
         SnapshotConflictError,
         SnapshotNotFoundError,
+        StorageError,
         UndecodableContentError,
         UnknownCountryError,
     )
@@ -126,6 +127,7 @@ __all__ = [
     "SnapshotRef",
     "Stated",
     "Statement",
+    "StorageError",
     "Timeline",
     "UndecodableContentError",
     "UnknownCountryError",

@@ -10,6 +10,11 @@ snapshot (``id``) and the digest it had when the line was written (``digest``):
   snapshot added by mistake, hidden from default listings and comparisons. Its
   bytes stay, and every pin to it still verifies.
 
+In object storage, where nothing can be appended without a lock spanning machines,
+each line is an object of its own, ``documents/<id>.json`` or
+``withdrawals/<id>.json``, created only if absent; both forms are read wherever
+the archive is (an archive copied between a bucket and a disk keeps its records).
+
 Lines are only ever added, and what a line says of a snapshot is never changed:
 a later line that says otherwise is a problem :meth:`cspo_archive.Archive.verify`
 reports, as is a malformed line, a snapshot that is not there or a digest that
@@ -20,11 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final, Protocol
 
 from cspo_archive._storage import Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 DOCUMENTS_FILE: Final = "documents.jsonl"
 WITHDRAWALS_FILE: Final = "withdrawals.jsonl"
@@ -33,6 +39,8 @@ FIELDS: Final = {
     DOCUMENTS_FILE: (frozenset({"digest", "document", "id"}), "document"),
     WITHDRAWALS_FILE: (frozenset({"digest", "id", "reason", "withdrawn_at"}), "reason"),
 }
+#: The folder of one-object-per-line records, for each file.
+FOLDERS: Final = {DOCUMENTS_FILE: "documents", WITHDRAWALS_FILE: "withdrawals"}
 #: The longest key or reason accepted.
 MAX_TEXT: Final = 500
 
@@ -71,33 +79,57 @@ def _check_line(name: str, entry: dict[str, object]) -> str | None:
     return why
 
 
-def read(root: Path, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """The lines of the record *name*, by snapshot id (the first line about a snapshot
-    holds), and every malformed or contradicting line as a problem."""
-    fields, fixed = FIELDS[name]
-    try:
-        data = (root / name).read_bytes()
-    except FileNotFoundError:
-        return {}, []
+class RecordStore(Protocol):
+    """What reading and adding records needs of a store (on disk or in a bucket)."""
+
+    def read_optional(self, rel: str) -> bytes | None: ...
+
+    def list_records(self, folder: str) -> list[tuple[str, bytes]]: ...
+
+    def append_record(self, name: str, snapshot_id: str, line: bytes) -> None: ...
+
+
+def read(store: RecordStore, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """The lines of the record *name* (the file's lines, then its folder's objects), by
+    snapshot id (the first line about a snapshot holds), and every malformed or
+    contradicting line as a problem."""
+    data = store.read_optional(name)
     found: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    for number, raw in enumerate(data.split(b"\n"), 1):
+    if data is not None:
+        lines = ((name, f"{name} line {n}", raw) for n, raw in enumerate(data.split(b"\n"), 1))
+        _parse(name, lines, found, problems)
+    objects = store.list_records(FOLDERS[name])
+    _parse(name, ((rel, rel, raw.rstrip(b"\n")) for rel, raw in objects), found, problems)
+    return found, problems
+
+
+def _parse(
+    name: str,
+    lines: Iterable[tuple[str, str, bytes]],
+    found: dict[str, dict[str, str]],
+    problems: list[Problem],
+) -> None:
+    """Read ``(path, where, line)`` of the record *name* into *found* and *problems*."""
+    fields, fixed = FIELDS[name]
+    for rel, where, raw in lines:
         if not raw:
             continue
-        where = f"{name} line {number}"
         try:
             entry = json.loads(raw)
         except ValueError as exc:
-            problems.append(Problem("records", name, f"{where} is not JSON: {exc}"))
+            problems.append(Problem("records", rel, f"{where} is not JSON: {exc}"))
             continue
         if not isinstance(entry, dict) or set(entry) != fields:
             expected = ", ".join(sorted(fields))
             msg = f"{where} must hold exactly {expected}; got {raw[:120]!r}"
-            problems.append(Problem("records", name, msg))
+            problems.append(Problem("records", rel, msg))
             continue
         why = _check_line(name, entry)
+        if why is None and rel != name and rel != f"{FOLDERS[name]}/{entry['id']}.json":
+            why = f"it is about snapshot {entry['id']!r}, so its name must be {entry['id']}.json"
         if why is not None:
-            problems.append(Problem("records", name, f"{where} is malformed: {why}"))
+            problems.append(Problem("records", rel, f"{where} is malformed: {why}"))
             continue
         snapshot_id = entry["id"]
         if snapshot_id in found and found[snapshot_id][fixed] != entry[fixed]:
@@ -106,20 +138,13 @@ def read(root: Path, name: str) -> tuple[dict[str, dict[str, str]], list[Problem
                 f"earlier line said {found[snapshot_id][fixed]!r}; these records are never "
                 f"changed: remove the later line"
             )
-            problems.append(Problem("records", name, msg, snapshot_id=snapshot_id))
+            problems.append(Problem("records", rel, msg, snapshot_id=snapshot_id))
             continue
         found.setdefault(snapshot_id, {k: str(v) for k, v in entry.items()})
-    return found, problems
 
 
-def append(root: Path, name: str, entry: dict[str, str]) -> None:
-    """Add one line (the caller holds the archive's write lock and has checked it)."""
-    line = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-    fd = os.open(
-        root / name, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644
-    )
-    try:
-        os.write(fd, (line + "\n").encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def append(store: RecordStore, name: str, entry: dict[str, str]) -> None:
+    """Add one line about ``entry["id"]`` (the caller has checked that the record says
+    nothing of it yet); ``FileExistsError`` if another writer just recorded it."""
+    line = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
+    store.append_record(name, entry["id"], line.encode("utf-8"))

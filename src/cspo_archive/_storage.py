@@ -366,6 +366,100 @@ def _text_mismatch(snapshot_id: str, rel: str, digest: str, actual: str) -> Inte
     return IntegrityError(msg, snapshot_id=snapshot_id, path=rel, expected=digest, actual=actual)
 
 
+def parse_record(
+    record: dict[str, Any], snapshot_id: str, rel: str
+) -> tuple[Metadata, Provenance, str]:
+    """The metadata, provenance and text digest of a verified record (*rel* names its
+    file in messages); :class:`ArchiveFormatError` if it is not this format."""
+    expected_keys = {
+        "format_version",
+        "id",
+        "digest",
+        "metadata",
+        "provenance",
+        "record_digest",
+    }
+    if set(record) != expected_keys or record["format_version"] != FORMAT_VERSION:
+        msg = (
+            f"snapshot {snapshot_id!r}: {rel} has keys {sorted(record)} and format_version "
+            f"{record.get('format_version')!r}; expected keys {sorted(expected_keys)} and "
+            f"format_version {FORMAT_VERSION} (a newer cspo-archive may have written it: "
+            f"upgrade)"
+        )
+        raise ArchiveFormatError(msg, path=rel)
+    digest = record["digest"]
+    if not isinstance(digest, str) or not is_digest(digest):
+        msg = f"snapshot {snapshot_id!r}: {rel} has an invalid digest {digest!r}"
+        raise ArchiveFormatError(msg, path=rel)
+    try:
+        metadata = _serialize.structure(record["metadata"], Metadata, what="metadata")
+        provenance = _serialize.structure(record["provenance"], Provenance, what="provenance")
+    except (ValueError, TypeError) as exc:
+        msg = f"snapshot {snapshot_id!r}: {rel} holds invalid data: {exc}"
+        raise ArchiveFormatError(msg, path=rel) from exc
+    return metadata, provenance, digest
+
+
+def record_missing(snapshot_id: str, rel: str) -> IntegrityError:
+    """The error for a snapshot whose record file *rel* is gone."""
+    msg = f"snapshot {snapshot_id!r} is damaged: {rel} is missing; {RECOVERY_HINT}"
+    return IntegrityError(msg, snapshot_id=snapshot_id, path=rel, expected=None, actual=None)
+
+
+def check_record_bytes(snapshot_id: str, rel: str, data: bytes) -> dict[str, Any]:
+    """The record in *data* (the bytes of *rel*, the ``snapshot.json`` of *snapshot_id*),
+    once its record digest and its id are checked; :class:`IntegrityError` if not."""
+    recorded, actual = read_record_bytes(data)
+    if recorded is None or recorded != actual:
+        got = (
+            "its record_digest field is unreadable, so the expected digest is unknown"
+            if recorded is None
+            else f"expected {recorded}"
+        )
+        msg = (
+            f"snapshot {snapshot_id!r} failed its integrity check: {rel} has been changed "
+            f"({got}, but the file's bytes give {actual}); {RECOVERY_HINT}"
+        )
+        raise IntegrityError(
+            msg, snapshot_id=snapshot_id, path=rel, expected=recorded, actual=actual
+        )
+    try:
+        record = json.loads(data)
+    except ValueError as exc:  # pragma: no cover - the digest matched, so we wrote it
+        msg = f"snapshot {snapshot_id!r}: {rel} is not valid JSON ({exc}); {RECOVERY_HINT}"
+        raise ArchiveFormatError(msg, path=rel) from exc
+    if not isinstance(record, dict) or record.get("id") != snapshot_id:
+        recorded_id = record.get("id") if isinstance(record, dict) else record
+        msg = (
+            f"snapshot {snapshot_id!r} failed its integrity check: {rel} records the id "
+            f"{recorded_id!r} (record digest {recorded}, and its bytes give {actual}); "
+            f"the folder name and the recorded id must agree: the file was moved or "
+            f"swapped between snapshots; {RECOVERY_HINT}"
+        )
+        raise IntegrityError(
+            msg, snapshot_id=snapshot_id, path=rel, expected=recorded, actual=actual
+        )
+    return record
+
+
+def snapshot_from_record(
+    snapshot_id: str, record: dict[str, Any], rel_record: str, text: bytes | None, rel_text: str
+) -> Snapshot:
+    """The snapshot a verified *record* describes, once *text* (the bytes of *rel_text*,
+    None if it is missing) is checked against the recorded digest."""
+    metadata, provenance, digest = parse_record(record, snapshot_id, rel_record)
+    if text is None:
+        raise _text_missing(snapshot_id, rel_text, digest)
+    actual = sha256_digest(text)
+    if actual != digest:
+        raise _text_mismatch(snapshot_id, rel_text, digest, actual)
+    try:
+        return Snapshot(snapshot_id, metadata, provenance, text.decode("utf-8"))
+    except (UnicodeDecodeError, CspoArchiveError) as exc:
+        msg = f"snapshot {snapshot_id!r}: {rel_text} is not acceptable text: {exc}; {RECOVERY_HINT}"
+        raise ArchiveFormatError(msg, path=rel_text) from exc
+
+
 # --- the release list (RELEASED.sha256) -------------------------------------------
 
 
@@ -410,11 +504,21 @@ def _read_released(root: Path) -> _Released | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        msg = (
-            f"{RELEASED_FILE} cannot be read: {describe_os_error(exc)}, so the released "
-            f"files were not checked; {_RELEASED_HINT}"
-        )
-        return _Released(None, (Problem("unreadable", RELEASED_FILE, msg),))
+        return released_unreadable(describe_os_error(exc))
+    return parse_released(data)
+
+
+def released_unreadable(reason: str) -> _Released:
+    """What verify knows of a ``RELEASED.sha256`` that cannot be read (*reason*)."""
+    msg = (
+        f"{RELEASED_FILE} cannot be read: {reason}, so the released files were not "
+        f"checked; {_RELEASED_HINT}"
+    )
+    return _Released(None, (Problem("unreadable", RELEASED_FILE, msg),))
+
+
+def parse_released(data: bytes) -> _Released:
+    """Parse the bytes of ``RELEASED.sha256`` (see :func:`_read_released`)."""
     files: dict[str, tuple[str, int]] = {}
     problems: list[Problem] = []
     pattern = _released_line_re()
@@ -481,7 +585,20 @@ class Store:
         self.lock_timeout = lock_timeout
         self.readonly = readonly
 
+    @property
+    def location(self) -> str:
+        """Where the archive is, as shown to people: the root folder."""
+        return str(self.root)
+
     # -- set up and inspect --
+
+    def has_marker(self) -> bool:
+        """Whether the root holds an ``archive.json`` (one look, never raises)."""
+        return (self.root / ARCHIVE_FILE).exists()
+
+    def create(self) -> None:
+        """Make an empty archive here (see :meth:`initialise`)."""
+        self.initialise(self.root)
 
     @staticmethod
     def initialise(root: Path) -> None:
@@ -539,7 +656,7 @@ class Store:
             )
             raise ArchiveFormatError(msg, path=str(self.root))
         try:
-            data = json.loads(marker.read_bytes())
+            data = marker.read_bytes()
         except FileNotFoundError:
             msg = (
                 f"{where} is not a cspo-archive archive: it has no {ARCHIVE_FILE}; "
@@ -548,24 +665,10 @@ class Store:
                 f"Python: Archive.open(path, create=True))"
             )
             raise ArchiveFormatError(msg, path=str(marker)) from None
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
             msg = f"cannot read {marker}: {exc}; restore it (expected {archive_marker()})"
             raise ArchiveFormatError(msg, path=str(marker)) from exc
-        if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-            msg = f"{marker} does not describe a cspo-archive archive (got {data!r})"
-            raise ArchiveFormatError(msg, path=str(marker))
-        version = data.get("format_version")
-        if version != FORMAT_VERSION:
-            msg = (
-                f"{marker} has format_version {version!r} but this cspo-archive reads "
-                f"version {FORMAT_VERSION}; "
-                + (
-                    "upgrade cspo-archive"
-                    if isinstance(version, int) and version > FORMAT_VERSION
-                    else "the file is damaged; restore it"
-                )
-            )
-            raise ArchiveFormatError(msg, path=str(marker))
+        check_marker_bytes(data, str(marker))
 
     def snapshot_dir(self, snapshot_id: str) -> Path:
         return self.items / check_id(snapshot_id)
@@ -663,14 +766,7 @@ class Store:
     def _published(self, snapshot_id: str) -> str:
         """The publication date of a snapshot, from its verified record."""
         record, _folder = self.read_record(snapshot_id)
-        metadata = record.get("metadata")
-        published = metadata.get("published") if isinstance(metadata, dict) else None
-        value = published.get("value") if isinstance(published, dict) else None
-        if isinstance(value, str) and _date_re().fullmatch(value):
-            return value
-        rel = self.relative(self.items / snapshot_id / RECORD_FILE)
-        metadata_obj, _, _ = self.parse_record(record, snapshot_id, rel)  # raises the reason
-        return metadata_obj.published.value.isoformat()  # pragma: no cover
+        return record_date(record, snapshot_id, f"{ITEMS}/{snapshot_id}/{RECORD_FILE}")
 
     def _save_index(
         self,
@@ -714,93 +810,20 @@ class Store:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            msg = f"snapshot {snapshot_id!r} is damaged: {rel} is missing; {RECOVERY_HINT}"
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=None, actual=None
-            ) from None
-        recorded, actual = read_record_bytes(data)
-        if recorded is None or recorded != actual:
-            got = (
-                "its record_digest field is unreadable, so the expected digest is unknown"
-                if recorded is None
-                else f"expected {recorded}"
-            )
-            msg = (
-                f"snapshot {snapshot_id!r} failed its integrity check: {rel} has been changed "
-                f"({got}, but the file's bytes give {actual}); {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=recorded, actual=actual
-            )
-        try:
-            record = json.loads(data)
-        except ValueError as exc:  # pragma: no cover - the digest matched, so we wrote it
-            msg = f"snapshot {snapshot_id!r}: {rel} is not valid JSON ({exc}); {RECOVERY_HINT}"
-            raise ArchiveFormatError(msg, path=rel) from exc
-        if not isinstance(record, dict) or record.get("id") != snapshot_id:
-            recorded_id = record.get("id") if isinstance(record, dict) else record
-            msg = (
-                f"snapshot {snapshot_id!r} failed its integrity check: {rel} records the id "
-                f"{recorded_id!r} (record digest {recorded}, and its bytes give {actual}); "
-                f"the folder name and the recorded id must agree: the file was moved or "
-                f"swapped between snapshots; {RECOVERY_HINT}"
-            )
-            raise IntegrityError(
-                msg, snapshot_id=snapshot_id, path=rel, expected=recorded, actual=actual
-            )
-        return record, folder
+            raise record_missing(snapshot_id, rel) from None
+        return check_record_bytes(snapshot_id, rel, data), folder
 
     def read(self, snapshot_id: str) -> Snapshot:
         """Read one snapshot, verifying the record and the text digest."""
         record, folder = self.read_record(snapshot_id)
-        rel_record = self.relative(folder / RECORD_FILE)
-        metadata, provenance, digest = self.parse_record(record, snapshot_id, rel_record)
         text_path = folder / TEXT_FILE
-        rel = self.relative(text_path)
         try:
             data = text_path.read_bytes()
         except FileNotFoundError:
-            raise _text_missing(snapshot_id, rel, digest) from None
-        actual = sha256_digest(data)
-        if actual != digest:
-            raise _text_mismatch(snapshot_id, rel, digest, actual)
-        try:
-            return Snapshot(snapshot_id, metadata, provenance, data.decode("utf-8"))
-        except (UnicodeDecodeError, CspoArchiveError) as exc:
-            msg = f"snapshot {snapshot_id!r}: {rel} is not acceptable text: {exc}; {RECOVERY_HINT}"
-            raise ArchiveFormatError(msg, path=rel) from exc
-
-    @staticmethod
-    def parse_record(
-        record: dict[str, Any], snapshot_id: str, rel: str
-    ) -> tuple[Metadata, Provenance, str]:
-        expected_keys = {
-            "format_version",
-            "id",
-            "digest",
-            "metadata",
-            "provenance",
-            "record_digest",
-        }
-        if set(record) != expected_keys or record["format_version"] != FORMAT_VERSION:
-            msg = (
-                f"snapshot {snapshot_id!r}: {rel} has keys {sorted(record)} and format_version "
-                f"{record.get('format_version')!r}; expected keys {sorted(expected_keys)} and "
-                f"format_version {FORMAT_VERSION} (a newer cspo-archive may have written it: "
-                f"upgrade)"
-            )
-            raise ArchiveFormatError(msg, path=rel)
-        digest = record["digest"]
-        if not isinstance(digest, str) or not is_digest(digest):
-            msg = f"snapshot {snapshot_id!r}: {rel} has an invalid digest {digest!r}"
-            raise ArchiveFormatError(msg, path=rel)
-        try:
-            metadata = _serialize.structure(record["metadata"], Metadata, what="metadata")
-            provenance = _serialize.structure(record["provenance"], Provenance, what="provenance")
-        except (ValueError, TypeError) as exc:
-            msg = f"snapshot {snapshot_id!r}: {rel} holds invalid data: {exc}"
-            raise ArchiveFormatError(msg, path=rel) from exc
-        return metadata, provenance, digest
+            data = None
+        return snapshot_from_record(
+            snapshot_id, record, self.relative(folder / RECORD_FILE), data, self.relative(text_path)
+        )
 
     def read_capture(self, digest: str) -> bytes:
         """Return a raw capture's bytes, verified against its name."""
@@ -827,6 +850,63 @@ class Store:
 
     def has_capture(self, digest: str) -> bool:
         return (self.captures / digest.removeprefix("sha256:")).is_file()
+
+    def count_captures(self) -> int:
+        """How many entries ``captures/`` holds (0 if it cannot be listed)."""
+        try:
+            return len(os.listdir(self.captures))
+        except OSError:
+            return 0
+
+    def read_optional(self, rel: str) -> bytes | None:
+        """The bytes of the file *rel* (relative to the root), None if there is none."""
+        try:
+            return (self.root / rel).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def list_records(self, folder: str) -> list[tuple[str, bytes]]:
+        """``(path, bytes)`` of each ``<folder>/<name>.json`` (an archive copied from
+        object storage holds its records about snapshots that way), sorted by path."""
+        try:
+            names = sorted(os.listdir(self.root / folder))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        out = []
+        for name in names:
+            if name.endswith(".json"):
+                data = self.read_optional(f"{folder}/{name}")
+                if data is not None:
+                    out.append((f"{folder}/{name}", data))
+        return out
+
+    def append_record(self, name: str, snapshot_id: str, line: bytes) -> None:
+        """Add *line* (one JSON object and a newline) about *snapshot_id* to the record
+        file *name* (the caller holds the write lock and has checked it)."""
+        fd = os.open(
+            self.root / name,
+            os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0),
+            0o644,
+        )
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def gc(self) -> int:
+        """Remove what interrupted writes left in ``.tmp/``, waiting for the lock."""
+        with self.locked():
+            return self.clean_tmp()
+
+    def write_failed(self, snapshot_id: str, exc: OSError) -> str:
+        """What a failed add of *snapshot_id* left, and what to do (for its error)."""
+        where = exc.filename or self.root
+        return (
+            f"could not add snapshot {snapshot_id!r} to the archive at '{self.root}': "
+            f"{describe_os_error(exc)} at '{where}'; nothing was added; free space or fix "
+            f"permissions and add it again"
+        )
 
     # -- writing (callers hold the lock) --
 
@@ -938,8 +1018,9 @@ class Store:
         if best_effort(os.unlink, self.captures / digest.removeprefix("sha256:")):
             best_effort(fsync_dir, self.captures)
 
-    def write_snapshot(self, snapshot_id: str, text: bytes, record: bytes) -> None:
-        """Assemble a snapshot folder in ``.tmp/`` and rename it into ``items/``.
+    def write_snapshot(self, snapshot_id: str, text: bytes, record: bytes) -> bool:
+        """Assemble a snapshot folder in ``.tmp/`` and rename it into ``items/``;
+        return True (the caller holds the lock and saw no such snapshot).
 
         On any error the snapshot is not in ``items/`` when this returns (as far as
         the file system allows): a failure to flush ``items/`` after the rename takes
@@ -968,6 +1049,7 @@ class Store:
                 remove_tree(withdrawn)
                 best_effort(fsync_dir, self.items)
             raise
+        return True
 
     # -- helpers --
 
@@ -978,14 +1060,7 @@ class Store:
             return str(path)
 
     def not_found(self, snapshot_id: str) -> SnapshotNotFoundError:
-        close = close_ids(snapshot_id, self.ids())
-        hint = (
-            f"did you mean {', '.join(repr(c) for c in close)}?"
-            if close
-            else "run 'cspo-archive list' to see the ids it holds"
-        )
-        msg = f"no snapshot {snapshot_id!r} in the archive at '{self.root}'; {hint}"
-        return SnapshotNotFoundError(msg, snapshot_id=snapshot_id, archive=str(self.root))
+        return not_found(snapshot_id, self.ids(), self.location)
 
     # -- verification --
 
@@ -1096,115 +1171,20 @@ class Store:
                 problems.append(found_capture)
             elif listed:
                 known[f"{CAPTURES}/{name}"] = "sha256:" + name
-        present = {"sha256:" + n for n in names}
-        for digest, owners in sorted(referenced.items()):
-            if digest not in present:
-                for owner in owners:
-                    rel = f"{CAPTURES}/{digest.removeprefix('sha256:')}"
-                    msg = (
-                        f"snapshot {owner!r} comes from capture {digest}, but {rel} is missing; "
-                        f"{RECOVERY_HINT}"
-                    )
-                    problems.append(
-                        Problem("missing-capture", rel, msg, snapshot_id=owner, expected=digest)
-                    )
+        problems.extend(missing_captures(referenced, names))
         if released is not None:
             problems.extend(
-                self._check_released(released, known, to_check, capture_names, referenced)
+                check_released(
+                    released,
+                    known,
+                    to_check,
+                    capture_names,
+                    referenced,
+                    lambda rel: hash_file(self.root / rel),
+                    self._unreleased_hint,
+                )
             )
         return problems, len(to_check), len(capture_names)
-
-    def _check_released(
-        self,
-        released: _Released,
-        known: dict[str, str],
-        snapshot_ids: Sequence[str],
-        capture_names: Sequence[str],
-        referenced: dict[str, list[str]],
-    ) -> list[Problem]:
-        """The problems of the release list: its own (malformed lines), then each
-        listed file missing or different (in the list's order), then each snapshot
-        and capture present but not listed.
-
-        *known* holds the digests verify already took of sound files; any other
-        listed file is hashed here.
-        """
-        problems = list(released.problems)
-        files = released.files
-        if files is None:
-            return problems
-        for rel, (digest, number) in files.items():  # in the list's order
-            actual = known.get(rel)
-            if actual == digest:
-                continue
-            owner = _released_owner(rel)
-            if actual is None:
-                try:
-                    actual = hash_file(self.root / rel)
-                except (FileNotFoundError, NotADirectoryError):
-                    msg = (
-                        f"{rel} is missing, but {RELEASED_FILE} (line {number}) lists it as "
-                        f"released with digest {digest}: released files are never removed; "
-                        f"{RECOVERY_HINT}"
-                    )
-                    problems.append(
-                        Problem("released", rel, msg, snapshot_id=owner, expected=digest)
-                    )
-                    continue
-                except OSError as exc:
-                    msg = (
-                        f"{rel} cannot be read ({describe_os_error(exc)}), so it cannot be "
-                        f"checked against {RELEASED_FILE} (line {number}, digest {digest}); "
-                        f"{RECOVERY_HINT}"
-                    )
-                    problems.append(
-                        Problem("released", rel, msg, snapshot_id=owner, expected=digest)
-                    )
-                    continue
-            if actual != digest:
-                msg = (
-                    f"{rel} is not the released file: {RELEASED_FILE} (line {number}) lists "
-                    f"{digest} but the file gives {actual}; released files never change; "
-                    f"{RECOVERY_HINT}"
-                )
-                problems.append(
-                    Problem("released", rel, msg, snapshot_id=owner, expected=digest, actual=actual)
-                )
-        for snapshot_id in snapshot_ids:
-            paths = [f"{ITEMS}/{snapshot_id}/{name}" for name in (RECORD_FILE, TEXT_FILE)]
-            unlisted = [rel for rel in paths if rel not in files]
-            if not unlisted:
-                continue
-            if len(unlisted) == len(paths):
-                rel = f"{ITEMS}/{snapshot_id}"
-                what = f"snapshot {snapshot_id!r} is not in {RELEASED_FILE}"
-            else:
-                rel = unlisted[0]
-                what = (
-                    f"{rel} of snapshot {snapshot_id!r} is not in {RELEASED_FILE} (its other "
-                    f"file is)"
-                )
-            msg = f"{what}, so it was not released with this package; " + self._unreleased_hint(
-                unlisted
-            )
-            problems.append(Problem("unreleased", rel, msg, snapshot_id=snapshot_id))
-        for name in capture_names:
-            rel = f"{CAPTURES}/{name}"
-            if rel in files:
-                continue
-            owners = referenced.get("sha256:" + name, [])
-            of = (
-                f"the capture of snapshot {', '.join(repr(o) for o in owners)}"
-                if owners
-                else "a capture no sound snapshot comes from"
-            )
-            msg = (
-                f"capture {rel} ({of}) is not in {RELEASED_FILE}, so it was not released "
-                f"with this package; " + self._unreleased_hint([rel])
-            )
-            owner = owners[0] if len(owners) == 1 else None
-            problems.append(Problem("unreleased", rel, msg, snapshot_id=owner))
-        return problems
 
     def _unreleased_hint(self, rels: Sequence[str]) -> str:
         """What to do about files that RELEASED.sha256 does not list."""
@@ -1312,7 +1292,7 @@ class Store:
             record = json.loads(data)
             if not isinstance(record, dict) or record.get("id") != snapshot_id:
                 return None
-            _metadata, provenance, digest = self.parse_record(record, snapshot_id, RECORD_FILE)
+            _metadata, provenance, digest = parse_record(record, snapshot_id, RECORD_FILE)
             if reader.digest(folder + TEXT_FILE) != digest:
                 return None
         except (OSError, ValueError, CspoArchiveError):
@@ -1329,7 +1309,7 @@ class Store:
         """
         record, folder = self.read_record(snapshot_id)
         rel_record = self.relative(folder / RECORD_FILE)
-        _metadata, provenance, digest = self.parse_record(record, snapshot_id, rel_record)
+        _metadata, provenance, digest = parse_record(record, snapshot_id, rel_record)
         text_path = folder / TEXT_FILE
         rel = self.relative(text_path)
         try:
@@ -1382,6 +1362,162 @@ class Store:
             problems.append(Problem("unreadable", rel, msg, snapshot_id=snapshot_id))
             return problems, None
         return problems, capture_digest
+
+
+def check_released(
+    released: _Released,
+    known: dict[str, str],
+    snapshot_ids: Sequence[str],
+    capture_names: Sequence[str],
+    referenced: dict[str, list[str]],
+    digest_of: Callable[[str], str],
+    unreleased_hint: Callable[[Sequence[str]], str],
+) -> list[Problem]:
+    """The problems of the release list: its own (malformed lines), then each
+    listed file missing or different (in the list's order), then each snapshot
+    and capture present but not listed.
+
+    *known* holds the digests verify already took of sound files; any other
+    listed file is hashed here by *digest_of* (a path relative to the archive; raises
+    ``FileNotFoundError`` if it is missing); *unreleased_hint* says what to do about
+    files the list does not hold.
+    """
+    problems = list(released.problems)
+    files = released.files
+    if files is None:
+        return problems
+    for rel, (digest, number) in files.items():  # in the list's order
+        actual = known.get(rel)
+        if actual == digest:
+            continue
+        owner = _released_owner(rel)
+        if actual is None:
+            try:
+                actual = digest_of(rel)
+            except (FileNotFoundError, NotADirectoryError):
+                msg = (
+                    f"{rel} is missing, but {RELEASED_FILE} (line {number}) lists it as "
+                    f"released with digest {digest}: released files are never removed; "
+                    f"{RECOVERY_HINT}"
+                )
+                problems.append(Problem("released", rel, msg, snapshot_id=owner, expected=digest))
+                continue
+            except OSError as exc:
+                msg = (
+                    f"{rel} cannot be read ({describe_os_error(exc)}), so it cannot be "
+                    f"checked against {RELEASED_FILE} (line {number}, digest {digest}); "
+                    f"{RECOVERY_HINT}"
+                )
+                problems.append(Problem("released", rel, msg, snapshot_id=owner, expected=digest))
+                continue
+        if actual != digest:
+            msg = (
+                f"{rel} is not the released file: {RELEASED_FILE} (line {number}) lists "
+                f"{digest} but the file gives {actual}; released files never change; "
+                f"{RECOVERY_HINT}"
+            )
+            problems.append(
+                Problem("released", rel, msg, snapshot_id=owner, expected=digest, actual=actual)
+            )
+    for snapshot_id in snapshot_ids:
+        paths = [f"{ITEMS}/{snapshot_id}/{name}" for name in (RECORD_FILE, TEXT_FILE)]
+        unlisted = [rel for rel in paths if rel not in files]
+        if not unlisted:
+            continue
+        if len(unlisted) == len(paths):
+            rel = f"{ITEMS}/{snapshot_id}"
+            what = f"snapshot {snapshot_id!r} is not in {RELEASED_FILE}"
+        else:
+            rel = unlisted[0]
+            what = (
+                f"{rel} of snapshot {snapshot_id!r} is not in {RELEASED_FILE} (its other file is)"
+            )
+        msg = f"{what}, so it was not released with this package; " + unreleased_hint(unlisted)
+        problems.append(Problem("unreleased", rel, msg, snapshot_id=snapshot_id))
+    for name in capture_names:
+        rel = f"{CAPTURES}/{name}"
+        if rel in files:
+            continue
+        owners = referenced.get("sha256:" + name, [])
+        of = (
+            f"the capture of snapshot {', '.join(repr(o) for o in owners)}"
+            if owners
+            else "a capture no sound snapshot comes from"
+        )
+        msg = (
+            f"capture {rel} ({of}) is not in {RELEASED_FILE}, so it was not released "
+            f"with this package; " + unreleased_hint([rel])
+        )
+        owner = owners[0] if len(owners) == 1 else None
+        problems.append(Problem("unreleased", rel, msg, snapshot_id=owner))
+    return problems
+
+
+def check_marker_bytes(data: bytes, marker: str) -> None:
+    """Raise :class:`ArchiveFormatError` unless *data*, the bytes of ``archive.json``
+    (*marker* names it), describes an archive this version reads."""
+    try:
+        parsed = json.loads(data)
+    except ValueError as exc:
+        msg = f"cannot read {marker}: {exc}; restore it (expected {archive_marker()})"
+        raise ArchiveFormatError(msg, path=marker) from exc
+    if not isinstance(parsed, dict) or parsed.get("format") != FORMAT_NAME:
+        msg = f"{marker} does not describe a cspo-archive archive (got {parsed!r})"
+        raise ArchiveFormatError(msg, path=marker)
+    version = parsed.get("format_version")
+    if version != FORMAT_VERSION:
+        msg = (
+            f"{marker} has format_version {version!r} but this cspo-archive reads "
+            f"version {FORMAT_VERSION}; "
+            + (
+                "upgrade cspo-archive"
+                if isinstance(version, int) and version > FORMAT_VERSION
+                else "the file is damaged; restore it"
+            )
+        )
+        raise ArchiveFormatError(msg, path=marker)
+
+
+def record_date(record: dict[str, Any], snapshot_id: str, rel: str) -> str:
+    """The publication date (``YYYY-MM-DD``) of a verified record."""
+    metadata = record.get("metadata")
+    published = metadata.get("published") if isinstance(metadata, dict) else None
+    value = published.get("value") if isinstance(published, dict) else None
+    if isinstance(value, str) and _date_re().fullmatch(value):
+        return value
+    metadata_obj, _, _ = parse_record(record, snapshot_id, rel)  # raises the reason
+    return metadata_obj.published.value.isoformat()  # pragma: no cover
+
+
+def not_found(snapshot_id: str, ids: list[str], location: str) -> SnapshotNotFoundError:
+    """The error for an id the archive at *location* (holding *ids*) does not hold."""
+    close = close_ids(snapshot_id, ids)
+    hint = (
+        f"did you mean {', '.join(repr(c) for c in close)}?"
+        if close
+        else "run 'cspo-archive list' to see the ids it holds"
+    )
+    msg = f"no snapshot {snapshot_id!r} in the archive at '{location}'; {hint}"
+    return SnapshotNotFoundError(msg, snapshot_id=snapshot_id, archive=location)
+
+
+def missing_captures(referenced: dict[str, list[str]], names: Sequence[str]) -> list[Problem]:
+    """A problem for each snapshot whose capture (in *referenced*: capture digest to the
+    snapshots it comes from) is not among the capture files *names*."""
+    present = {"sha256:" + n for n in names}
+    problems = []
+    for digest, owners in sorted(referenced.items()):
+        if digest not in present:
+            for owner in owners:
+                rel = f"{CAPTURES}/{digest.removeprefix('sha256:')}"
+                msg = (
+                    f"snapshot {owner!r} comes from capture {digest}, but {rel} is missing; "
+                    f"{RECOVERY_HINT}"
+                )
+                problems.append(
+                    Problem("missing-capture", rel, msg, snapshot_id=owner, expected=digest)
+                )
+    return problems
 
 
 def archive_marker() -> dict[str, Any]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import field, frozen
@@ -27,6 +27,7 @@ from cspo_archive.exceptions import (
 from cspo_archive.model import Snapshot, SnapshotRef
 
 if TYPE_CHECKING:
+    from cspo_archive._objects import ObjectStore
     from cspo_archive.analysis._profile import Profile
     from cspo_archive.statements import History, Statement
 
@@ -52,14 +53,14 @@ class Verification:
 
 
 class Archive:
-    """A folder of immutable, content-addressed snapshots.
+    """A folder (or a bucket) of immutable, content-addressed snapshots.
 
     Open one with :meth:`open` or get the one shipped with the package with
     :meth:`bundled`. Iteration yields snapshots in publication order (date,
     then id); every snapshot returned has been re-verified against its digest.
     """
 
-    def __init__(self, store: Store, *, readonly: bool) -> None:
+    def __init__(self, store: Store | ObjectStore, *, readonly: bool) -> None:
         self._store = store
         self.readonly = readonly
 
@@ -73,8 +74,17 @@ class Archive:
         create: bool = False,
         readonly: bool = False,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        storage_options: Mapping[str, Any] | None = None,
     ) -> Archive:
-        """Open the archive at *path*.
+        """Open the archive at *path*: a folder, or a URL in object storage.
+
+        A URL (``s3://bucket/prefix``, ``gs://``, ``az://``, ``memory://``) opens the
+        archive through fsspec (``pip install 'cspo-archive[s3]'``; gcsfs or adlfs for
+        the others), with *storage_options* passed to its file system (``{"endpoint_url":
+        ...}``, credentials; else the provider's environment variables). The layout is
+        the one on disk; writers on several machines are kept apart by creating every
+        object only if it is absent, so there is no lock and *lock_timeout* does not
+        apply (see :mod:`cspo_archive._objects`). ``file://`` URLs open the folder.
 
         With ``create=True`` an empty archive is made if the folder holds none
         (an existing archive is opened as it is). ``readonly=True`` refuses
@@ -94,18 +104,24 @@ class Archive:
         reinstall. A source checkout's ``snapshots/`` is not protected: it is
         written on purpose when releasing (see :meth:`bundled`).
         """
-        root = Path(path)
-        if not readonly:
-            _refuse_installed_bundled(root)
-        store = Store(root, lock_timeout=lock_timeout, readonly=readonly)
-        if create and not (root / "archive.json").exists():
+        store = _store_at(path, storage_options, lock_timeout=lock_timeout, readonly=readonly)
+        if isinstance(store, Store) and not readonly:
+            _refuse_installed_bundled(store.root)
+        if create and not store.has_marker():
             if readonly:
-                msg = f"cannot create an archive at '{root}' with readonly=True"
-                raise ReadOnlyArchiveError(msg, archive=str(root))
-            Store.initialise(root)
+                msg = f"cannot create an archive at '{store.location}' with readonly=True"
+                raise ReadOnlyArchiveError(msg, archive=store.location)
+            store.create()
         store.check_marker()
         store.clean_tmp_if_idle()
         return cls(store, readonly=readonly)
+
+    @staticmethod
+    def exists_at(
+        path: str | os.PathLike[str], *, storage_options: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Whether an archive (its ``archive.json``) is at *path*, a folder or a URL."""
+        return _store_at(path, storage_options, lock_timeout=0, readonly=True).has_marker()
 
     @classmethod
     def bundled(cls) -> Archive:
@@ -134,13 +150,31 @@ class Archive:
     # -- reading --
 
     @property
+    def location(self) -> str:
+        """Where the archive is: its folder, or its URL in object storage."""
+        return self._store.location
+
+    @property
     def path(self) -> Path:
-        """The archive's root folder."""
-        return self._store.root
+        """The archive's root folder; an archive in object storage has none, and raises
+        :class:`ArchiveFormatError` (use :attr:`location`)."""
+        store = self._store
+        if isinstance(store, Store):
+            return store.root
+        msg = (
+            f"the archive at {store.location} is in object storage, not in a folder: use "
+            f"Archive.location for where it is"
+        )
+        raise ArchiveFormatError(msg, path=store.location)
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether the archive is in object storage (opened by URL)."""
+        return not isinstance(self._store, Store)
 
     def __repr__(self) -> str:
         mode = ", readonly" if self.readonly else ""
-        return f"Archive('{self.path}'{mode})"
+        return f"Archive('{self.location}'{mode})"
 
     def get(self, ref: str | SnapshotRef) -> Snapshot:
         """Return the snapshot *ref* names, re-verified.
@@ -152,15 +186,15 @@ class Archive:
         snapshot = self._store.read(parsed.id)
         if parsed.digest is not None and parsed.digest != snapshot.digest:
             msg = (
-                f"snapshot {parsed.id!r} in the archive at '{self.path}' is not the one pinned: "
-                f"expected {parsed.digest} but the archive holds {snapshot.digest}; if the "
+                f"snapshot {parsed.id!r} in the archive at '{self.location}' is not the one "
+                f"pinned: expected {parsed.digest} but the archive holds {snapshot.digest}; if the "
                 f"new text is what you want, pin {snapshot.ref}, otherwise use an archive that "
                 f"holds the pinned snapshot"
             )
             raise PinMismatchError(
                 msg,
                 snapshot_id=parsed.id,
-                path=str(self.path),
+                path=self.location,
                 expected=parsed.digest,
                 actual=snapshot.digest,
             )
@@ -183,7 +217,7 @@ class Archive:
             f" and {len(matches) - 5} more" if len(matches) > 5 else ""
         )
         msg = (
-            f"{text!r} matches {len(matches)} snapshots in the archive at '{self.path}' "
+            f"{text!r} matches {len(matches)} snapshots in the archive at '{self.location}' "
             f"({shown}); type more of the id"
         )
         raise AmbiguousIdError(msg, prefix=text, matches=tuple(matches))
@@ -296,31 +330,30 @@ class Archive:
             try:
                 if capture is not None:
                     new_capture = store.write_capture(capture, capture_digest)
-                store.write_snapshot(snapshot.id, text_bytes, record_bytes)
+                written = store.write_snapshot(snapshot.id, text_bytes, record_bytes)
             except BaseException as exc:
                 # Leave the archive as it was: drop the capture this call added
                 # and anything half-written, whatever interrupted us.
                 if new_capture:
                     store.remove_capture(capture_digest)
                 store.clean_tmp()
-                if not isinstance(exc, OSError):
+                if not isinstance(exc, OSError) or isinstance(exc, SnapshotConflictError):
                     raise
-                msg = (
-                    f"could not add snapshot {snapshot.id!r} to the archive at '{self.path}': "
-                    f"{describe_os_error(exc)} at '{exc.filename or self.path}'; nothing was "
-                    f"added; free space or fix permissions and add it again"
-                )
-                raise ArchiveWriteError(msg, path=str(exc.filename or self.path)) from exc
+                where = str(exc.filename or self.location)
+                raise ArchiveWriteError(store.write_failed(snapshot.id, exc), path=where) from exc
+        if not written:  # another machine stored this id first: the same snapshot?
+            return self._existing(snapshot)
         return self._store.read(snapshot.id)
 
     def gc(self) -> int:
         """Remove what interrupted writes left behind; return how many entries.
 
-        Waits for the write lock, so it never removes a write in progress.
+        On disk it waits for the write lock, so it never removes a write in progress.
+        In object storage it removes texts left without their record by adds that
+        began more than an hour ago.
         """
         self._check_writable()
-        with self._store.locked():
-            return self._store.clean_tmp()
+        return self._store.gc()
 
     def verify(self, *, progress: Callable[..., None] | None = None) -> Verification:
         """Check every snapshot and capture, and every line of the records of document
@@ -328,7 +361,7 @@ class Archive:
         *progress* is called once per snapshot and capture checked."""
         problems, snapshots, captures = self._store.verify(progress)
         problems.extend(self._verify_documents())
-        return Verification(str(self.path), snapshots, captures, tuple(problems))
+        return Verification(self.location, snapshots, captures, tuple(problems))
 
     # -- documents and statements --
 
@@ -336,7 +369,7 @@ class Archive:
         """The document keys given by hand (:meth:`assign_document`), by snapshot id."""
         from cspo_archive import _documents
 
-        found, _ = _documents.read(self.path, _documents.DOCUMENTS_FILE)
+        found, _ = _documents.read(self._store, _documents.DOCUMENTS_FILE)
         return {snapshot_id: entry["document"] for snapshot_id, entry in found.items()}
 
     def document_key(self, ref: str | SnapshotRef) -> str:
@@ -390,7 +423,7 @@ class Archive:
         """The withdrawn snapshots: ``{id: (reason, withdrawn_at)}`` (ISO 8601, UTC)."""
         from cspo_archive import _documents
 
-        found, _ = _documents.read(self.path, _documents.WITHDRAWALS_FILE)
+        found, _ = _documents.read(self._store, _documents.WITHDRAWALS_FILE)
         return {i: (entry["reason"], entry["withdrawn_at"]) for i, entry in found.items()}
 
     def current(self) -> Iterator[Snapshot]:
@@ -408,29 +441,48 @@ class Archive:
 
         snapshot = self.get(ref)
         with self._store.locked():
-            found, _ = _documents.read(self.path, name)
+            found, _ = _documents.read(self._store, name)
             if snapshot.id in found:
-                given = found[snapshot.id][fixed]
-                if given == value:
-                    return
-                msg = (
-                    f"{name} already gives snapshot {snapshot.id!r} the {fixed} {given!r} in "
-                    f"the archive at '{self.path}'; these records are never changed"
-                )
-                raise SnapshotConflictError(
-                    msg, snapshot_id=snapshot.id, existing=given, attempted=value
-                )
+                self._record_again(name, snapshot.id, fixed, value, found)
+                return
             try:
                 _documents.append(
-                    self.path, name, {"id": snapshot.id, "digest": snapshot.digest, **entry}
+                    self._store, name, {"id": snapshot.id, "digest": snapshot.digest, **entry}
                 )
+            except FileExistsError:  # another machine recorded it a moment ago
+                self._record_again(name, snapshot.id, fixed, value)
             except OSError as exc:
                 msg = (
                     f"could not record {fixed} of snapshot {snapshot.id!r} in "
-                    f"'{self.path / name}': {describe_os_error(exc)}; nothing was recorded "
-                    f"if the file's last line is whole (cspo-archive verify says)"
+                    f"'{self.location}/{name}': {describe_os_error(exc)}; nothing was "
+                    f"recorded if the file's last line is whole (cspo-archive verify says)"
                 )
-                raise ArchiveWriteError(msg, path=str(self.path)) from exc
+                raise ArchiveWriteError(msg, path=self.location) from exc
+
+    def _record_again(
+        self,
+        name: str,
+        snapshot_id: str,
+        fixed: str,
+        value: str,
+        found: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        """Nothing if the record *name* already says *value* of the snapshot; else
+        :class:`SnapshotConflictError` (these records are never changed)."""
+        from cspo_archive import _documents
+
+        if found is None:
+            found, _ = _documents.read(self._store, name)
+        given = found.get(snapshot_id, {}).get(fixed)
+        if given == value:
+            return
+        msg = (
+            f"{name} already gives snapshot {snapshot_id!r} the {fixed} {given!r} in "
+            f"the archive at '{self.location}'; these records are never changed"
+        )
+        raise SnapshotConflictError(
+            msg, snapshot_id=snapshot_id, existing=str(given), attempted=value
+        )
 
     def statements(self) -> tuple[Statement, ...]:
         """The statements of the archive: copies of one text by several publishers,
@@ -459,7 +511,7 @@ class Archive:
 
         problems: list[Problem] = []
         for rel in (_documents.DOCUMENTS_FILE, _documents.WITHDRAWALS_FILE):
-            found, bad = _documents.read(self.path, rel)
+            found, bad = _documents.read(self._store, rel)
             problems += bad
             for snapshot_id, entry in sorted(found.items()):
                 digest = entry["digest"]
@@ -493,11 +545,11 @@ class Archive:
     def _check_writable(self) -> None:
         if self.readonly:
             msg = (
-                f"the archive at '{self.path}' is open read-only; to add snapshots, use a "
+                f"the archive at '{self.location}' is open read-only; to add snapshots, use a "
                 f"writable copy: --archive PATH on the command line, Archive.open(path) in "
                 f"Python (the bundled archive is never written)"
             )
-            raise ReadOnlyArchiveError(msg, archive=str(self.path))
+            raise ReadOnlyArchiveError(msg, archive=self.location)
 
     def _existing(self, snapshot: Snapshot) -> Snapshot:
         existing = self._store.read(snapshot.id)
@@ -539,6 +591,38 @@ class Archive:
         raise SnapshotConflictError(
             msg, snapshot_id=snapshot.id, existing=existing.digest, attempted=snapshot.digest
         )
+
+
+def _store_at(
+    path: str | os.PathLike[str],
+    storage_options: Mapping[str, Any] | None,
+    *,
+    lock_timeout: float,
+    readonly: bool,
+) -> Store | ObjectStore:
+    """The store of the archive at *path*: a folder (``file://`` URLs too) or a URL."""
+    if isinstance(path, str) and path[:7].lower() == "file://":
+        from urllib.request import url2pathname
+
+        path = url2pathname(path[7:].partition("?")[0])
+    if isinstance(path, str) and _is_url(path):
+        from cspo_archive._objects import open_store
+
+        return open_store(path, storage_options, readonly=readonly)
+    if storage_options:
+        msg = (
+            f"storage_options apply to archives opened by URL (s3://...), not to the "
+            f"folder '{path}'; leave them out"
+        )
+        raise TypeError(msg)
+    return Store(Path(path), lock_timeout=lock_timeout, readonly=readonly)
+
+
+def _is_url(path: str) -> bool:
+    """Whether *path* is a URL (``scheme://...``; a scheme of two or more letters, so a
+    Windows drive is not one) rather than a folder."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and len(scheme) > 1 and scheme.isascii() and scheme.replace("+", "").isalnum()
 
 
 def installed_bundled_path() -> Path:

@@ -24,6 +24,7 @@ __all__ = [
     "ReadOnlyArchiveError",
     "SnapshotConflictError",
     "SnapshotNotFoundError",
+    "StorageError",
     "UndecodableContentError",
     "UnknownCountryError",
 ]
@@ -196,6 +197,19 @@ class ArchiveWriteError(CspoArchiveError, OSError):
     def __init__(self, message: str, *, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class StorageError(CspoArchiveError, OSError):
+    """The storage holding an archive (a bucket, through fsspec) could not be reached,
+    refused a request or cannot give a guarantee the archive needs.
+
+    ``location`` is the object's or the archive's URL; ``__cause__`` holds the
+    storage library's own error.
+    """
+
+    def __init__(self, message: str, *, location: str) -> None:
+        super().__init__(message)
+        self.location = location
 
 
 class UnknownCountryError(CspoArchiveError, ValueError):
