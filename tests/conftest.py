@@ -94,3 +94,52 @@ def snapshot_factory() -> SnapshotFactory:
 def archive(tmp_path: Path) -> Archive:
     """A new, empty, writable archive in a temporary folder."""
     return Archive.open(tmp_path / "archive", create=True)
+
+
+# --- a local S3-compatible server (moto's server mode on 127.0.0.1) ----------------
+
+#: The bucket every test against the local server writes under (a prefix each).
+S3_BUCKET = "cspo-tests"
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """moto's S3 server, started once for the session on 127.0.0.1, with the
+    environment pointing boto3 and s3fs at it (so the CLI and spawned processes
+    reach it too) and a bucket made. Skips, saying why, without moto[server]."""
+    from s3server import s3_server as start
+    from s3server import unavailable
+
+    why = unavailable()
+    if why is not None:
+        pytest.skip(why)
+    with start() as server, pytest.MonkeyPatch.context() as patch:
+        for name, value in server.env.items():
+            patch.setenv(name, value)
+        server.create_bucket(S3_BUCKET)
+        yield server
+
+
+@pytest.fixture
+def s3_url(s3_server: Any, request: pytest.FixtureRequest) -> str:
+    """A URL under the session's bucket that no other test uses."""
+    import hashlib
+
+    name = hashlib.sha256(request.node.nodeid.encode("utf-8")).hexdigest()[:16]
+    return f"s3://{S3_BUCKET}/{name}"
+
+
+@pytest.fixture
+def memory_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh ``memory://`` URL (fsspec's in-process store), emptied afterwards."""
+    import hashlib
+
+    import fsspec
+
+    name = hashlib.sha256(request.node.nodeid.encode("utf-8")).hexdigest()[:16]
+    fs = fsspec.filesystem("memory")
+    with contextlib.suppress(FileNotFoundError):
+        fs.rm(f"/{name}", recursive=True)
+    yield f"memory://{name}/archive"
+    with contextlib.suppress(FileNotFoundError):
+        fs.rm(f"/{name}", recursive=True)

@@ -585,6 +585,7 @@ def test_verify_uses_threads_where_they_pay(
         archive.add(snapshot, capture=capture)
     names = archive.ids()
     monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    assert isinstance(archive._store, _storage.Store)
     assert archive._store._verify_workers(names) == workers
     threaded = archive.verify()
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
@@ -600,6 +601,7 @@ def test_fast_check_agrees_with_the_reporting_path_on_every_byte_flip(
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
     store = archive._store
+    assert isinstance(store, _storage.Store)
     reader = _storage._FileReader()
     clean = store._verify_snapshot(snapshot.id, reader)
     assert clean == ([], snapshot.provenance.capture_digest)

@@ -85,6 +85,13 @@ def check_id(value: object) -> str:
     return value
 
 
+def is_url(location: str) -> bool:
+    """Whether *location* is a URL (``scheme://...``, the scheme two or more letters and
+    digits, so a Windows drive is not one) rather than a folder."""
+    scheme, sep, _ = location.partition("://")
+    return bool(sep) and len(scheme) > 1 and scheme.isascii() and scheme.isalnum()
+
+
 def is_id(value: object) -> bool:
     """Whether *value* is a valid snapshot id (see :func:`check_id`)."""
     try:

@@ -12,7 +12,7 @@ from attrs import field, frozen
 
 from cspo_archive import _serialize
 from cspo_archive._storage import FORMAT_VERSION, Problem, Store, describe_os_error, seal_record
-from cspo_archive._text import is_id, sha256_digest
+from cspo_archive._text import is_id, is_url, sha256_digest
 from cspo_archive.exceptions import (
     AmbiguousIdError,
     ArchiveFormatError,
@@ -605,7 +605,7 @@ def _store_at(
         from urllib.request import url2pathname
 
         path = url2pathname(path[7:].partition("?")[0])
-    if isinstance(path, str) and _is_url(path):
+    if isinstance(path, str) and is_url(path):
         from cspo_archive._objects import open_store
 
         return open_store(path, storage_options, readonly=readonly)
@@ -616,13 +616,6 @@ def _store_at(
         )
         raise TypeError(msg)
     return Store(Path(path), lock_timeout=lock_timeout, readonly=readonly)
-
-
-def _is_url(path: str) -> bool:
-    """Whether *path* is a URL (``scheme://...``; a scheme of two or more letters, so a
-    Windows drive is not one) rather than a folder."""
-    scheme, sep, _ = path.partition("://")
-    return bool(sep) and len(scheme) > 1 and scheme.isascii() and scheme.replace("+", "").isalnum()
 
 
 def installed_bundled_path() -> Path:

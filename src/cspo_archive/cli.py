@@ -111,8 +111,8 @@ def _parser() -> argparse.ArgumentParser:
         )
 
     archive_help = (
-        f"archive folder (default: ${ENV_ARCHIVE} if set, else the archive bundled with "
-        f"the package)"
+        f"archive folder, or URL in object storage such as s3://bucket/prefix (default: "
+        f"${ENV_ARCHIVE} if set, else the archive bundled with the package)"
     )
 
     p = command("list", "List the snapshots in publication order.")
@@ -140,7 +140,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the capture as received (text, HTML, PDF, GOV.UK Content API JSON or WARC), "
         "or an http(s) URL to fetch",
     )
-    p.add_argument("--archive", metavar="PATH", help=f"archive to add to (default: ${ENV_ARCHIVE})")
+    p.add_argument(
+        "--archive",
+        metavar="PATH",
+        help=f"archive folder or URL to add to (default: ${ENV_ARCHIVE})",
+    )
     p.add_argument(
         "--title",
         help="the publication's title (default: as the capture states it); located in the text, "
@@ -403,10 +407,10 @@ def _open_archive(path: str | None, *, for_writing: bool = False) -> Archive:
     path = _archive_path(path, for_writing=for_writing)
     if path is None:
         return Archive.bundled()
-    new = for_writing and not (Path(path) / "archive.json").exists()
+    new = for_writing and not Archive.exists_at(path)
     archive = Archive.open(path, create=for_writing, readonly=not for_writing)
     if new:
-        print(f"created a new archive at {archive.path}", file=sys.stderr)
+        print(f"created a new archive at {archive.location}", file=sys.stderr)
     return archive
 
 
@@ -448,7 +452,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    print(f"{_count(len(snapshots), 'snapshot')} in {archive.path}")
+    print(f"{_count(len(snapshots), 'snapshot')} in {archive.location}")
     for s in snapshots:
         m = s.metadata
         mark = "" if m.published.source.value == "stated" else f" ({m.published.source.value})"
@@ -542,11 +546,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _count_captures(archive: Archive) -> int:
-    folder = archive.path / "captures"
-    try:
-        return sum(1 for _ in folder.iterdir())
-    except OSError:
-        return 0
+    return archive._store.count_captures()
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
@@ -1021,7 +1021,13 @@ def _cmd_lock(args: argparse.Namespace) -> int:
     else:
         spec = pins.BUNDLED
         if args.archive is not None:
-            spec = os.path.relpath(Path(args.archive).resolve(), lock_path.resolve().parent)
+            from cspo_archive._text import is_url
+
+            spec = (
+                args.archive
+                if is_url(args.archive)
+                else os.path.relpath(Path(args.archive).resolve(), lock_path.resolve().parent)
+            )
         lock = pins.LockFile(spec)
     archive = pins.open_archive(lock.archive, lock_path.resolve().parent)
     refs = [archive.get(archive.resolve(text)).ref for text in args.refs]

@@ -33,6 +33,7 @@ from typing import Any
 from attrs import field, frozen
 
 from cspo_archive._files import write_text_atomic
+from cspo_archive._text import is_url
 from cspo_archive.archive import Archive
 from cspo_archive.exceptions import (
     ArchiveFormatError,
@@ -81,9 +82,12 @@ def _version() -> str:
 
 
 def open_archive(spec: str | None, base: Path | None = None) -> Archive:
-    """The archive a lock names: ``"bundled"`` or a folder (relative to *base*)."""
+    """The archive a lock names: ``"bundled"``, a folder (relative to *base*) or a URL
+    in object storage (its credentials and endpoint from the environment)."""
     if spec in (None, BUNDLED):
         return Archive.bundled()
+    if is_url(spec):
+        return Archive.open(spec, readonly=True)
     path = Path(spec)
     if not path.is_absolute() and base is not None:
         path = base / path
@@ -276,4 +280,4 @@ def verify_lock(path: str | os.PathLike[str], archive: Archive | None = None) ->
             problems.append(LockProblem(ref, "damaged", str(exc), exc.expected, exc.actual))
         except CspoArchiveError as exc:
             problems.append(LockProblem(ref, "damaged", str(exc), ref.digest, None))
-    return LockVerification(str(lock_path), str(source.path), len(lock.entries), tuple(problems))
+    return LockVerification(str(lock_path), source.location, len(lock.entries), tuple(problems))
