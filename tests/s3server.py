@@ -14,10 +14,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from attrs import frozen
 
@@ -97,33 +98,42 @@ def s3_server(timeout: float = 30.0) -> Iterator[S3Server]:
     port = _free_port()
     endpoint = f"http://127.0.0.1:{port}"
     env = {**os.environ, **CREDENTIALS}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    _, err = process.communicate()
-                    why = err.decode("utf-8", "replace")[-2000:]
-                    msg = f"moto's server did not start on {endpoint}: {why}"
-                    raise RuntimeError(msg) from None
-                time.sleep(0.05)
-        yield S3Server(endpoint)
-    finally:
-        process.terminate()
+    # moto logs every request: to a file, never to a pipe nobody reads (a full pipe
+    # stops the server after a few hundred requests).
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+            _wait_until_up(endpoint, process, log, timeout)
+            yield S3Server(endpoint)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(
+    endpoint: str, process: subprocess.Popen[bytes], log: IO[bytes], timeout: float
+) -> None:
+    """Return once the server answers; RuntimeError with its log if it does not."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):  # noqa: S310
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                log.seek(0)
+                why = log.read().decode("utf-8", "replace")[-2000:]
+                msg = f"moto's server did not start on {endpoint}: {why}"
+                raise RuntimeError(msg) from None
+            time.sleep(0.05)

@@ -1,13 +1,21 @@
-"""The archive: add, get, iterate, verify; immutability, atomicity and integrity."""
+"""The archive: add, get, iterate, verify; immutability, atomicity and integrity.
+
+The tests that do not depend on how a folder works run on every store: a folder on
+disk, fsspec's ``memory://`` and the local S3 server (marked ``s3``); the damage they
+do goes through :class:`Files`, around the library.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import multiprocessing
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import filelock
@@ -30,6 +38,125 @@ from cspo_archive import (
     SnapshotNotFoundError,
     _storage,
 )
+from cspo_archive._objects import ObjectStore, _modified
+
+
+@pytest.fixture(params=["disk", "memory", pytest.param("s3", marks=pytest.mark.s3)])
+def archive(request: pytest.FixtureRequest, tmp_path: Path) -> Archive:
+    """A new, empty, writable archive: in a folder, in ``memory://``, on the local S3
+    server."""
+    if request.param == "disk":
+        return Archive.open(tmp_path / "archive", create=True)
+    url = request.getfixturevalue("memory_url" if request.param == "memory" else "s3_url")
+    return Archive.open(url, create=True)
+
+
+@pytest.fixture
+def disk_archive(tmp_path: Path) -> Archive:
+    """A new, empty, writable archive in a folder (for what only a folder has: the
+    lock, the staging area, renames, threads over files)."""
+    return Archive.open(tmp_path / "archive", create=True)
+
+
+class Files:
+    """An archive's files or objects, read and changed around the library."""
+
+    def __init__(self, archive: Archive) -> None:
+        store = archive._store
+        self.remote = isinstance(store, ObjectStore)
+        self.fs: Any = store.fs if isinstance(store, ObjectStore) else None
+        self.root = store.root if isinstance(store, ObjectStore) else str(archive.path)
+
+    def _at(self, rel: str) -> str:
+        return f"{self.root}/{rel}"
+
+    def read(self, rel: str) -> bytes:
+        if self.remote:
+            return bytes(self.fs.cat_file(self._at(rel)))
+        return Path(self._at(rel)).read_bytes()
+
+    def write(self, rel: str, data: bytes) -> None:
+        if self.remote:
+            self.fs.pipe_file(self._at(rel), data)
+            return
+        Path(self._at(rel)).parent.mkdir(parents=True, exist_ok=True)
+        Path(self._at(rel)).write_bytes(data)
+
+    def delete(self, rel: str) -> None:
+        if self.remote:
+            self.fs.rm_file(self._at(rel))
+        else:
+            Path(self._at(rel)).unlink()
+
+    def flip(self, rel: str, offset: int) -> None:
+        data = bytearray(self.read(rel))
+        data[offset] ^= 0x01
+        self.write(rel, bytes(data))
+
+    def _listing(self) -> dict[str, Any]:
+        """Every file or object (but the lock, the index and the staging area)."""
+        if self.remote:
+            self.fs.invalidate_cache(self.root)
+            found = self.fs.find(self.root, detail=True)
+            return {name[len(self.root) + 1 :]: info for name, info in found.items()}
+        root = Path(self.root)
+        return {
+            p.relative_to(root).as_posix(): p.stat()
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+            and p.name not in (".lock", ".index")
+            and ".tmp" not in p.relative_to(root).parts
+        }
+
+    def tree(self) -> dict[str, bytes]:
+        """Every file with its bytes."""
+        return {rel: self.read(rel) for rel in sorted(self._listing())}
+
+    def names(self, folder: str) -> list[str]:
+        """The names directly in *folder*."""
+        return sorted(
+            {
+                rel[len(folder) + 1 :].split("/")[0]
+                for rel in self._listing()
+                if rel.startswith(folder + "/")
+            }
+        )
+
+    def stamps(self) -> dict[str, object]:
+        """When each file was last written."""
+        return {
+            rel: info.st_mtime_ns if not self.remote else (_modified(info), info.get("ETag"))
+            for rel, info in self._listing().items()
+        }
+
+    @contextlib.contextmanager
+    def access(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[object]]:
+        """Record every file-system call (on disk) or request (in a bucket) in the block."""
+        if not self.remote:
+            with recorded_file_access(monkeypatch) as touched:
+                yield touched
+            return
+        calls: list[object] = []
+        with monkeypatch.context() as patch:
+            for name in (
+                "cat_file",
+                "cat",
+                "info",
+                "find",
+                "ls",
+                "exists",
+                "pipe_file",
+                "open",
+                "rm_file",
+            ):
+                real = getattr(self.fs, name)
+
+                def record(*args: Any, _real: Any = real, **kwargs: Any) -> Any:
+                    calls.append(args[0] if args else kwargs)
+                    return _real(*args, **kwargs)
+
+                patch.setattr(self.fs, name, record)
+            yield calls
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -61,14 +188,15 @@ def test_layout_is_plain_files(archive: Archive, snapshot_factory: SnapshotFacto
     """One folder per snapshot with text and sorted-key JSON; captures by digest."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    folder = archive.path / "items" / snapshot.id
-    assert sorted(p.name for p in folder.iterdir()) == ["snapshot.json", "text.txt"]
-    assert (folder / "text.txt").read_text(encoding="utf-8") == snapshot.text
-    record = (folder / "snapshot.json").read_text(encoding="utf-8")
+    files = Files(archive)
+    folder = f"items/{snapshot.id}"
+    assert files.names(folder) == ["snapshot.json", "text.txt"]
+    assert files.read(f"{folder}/text.txt").decode("utf-8") == snapshot.text
+    record = files.read(f"{folder}/snapshot.json").decode("utf-8")
     keys = [line.split('"')[1] for line in record.splitlines() if line.startswith('  "')]
     assert keys == sorted(keys)
     hex_digest = snapshot.provenance.capture_digest.removeprefix("sha256:")
-    assert (archive.path / "captures" / hex_digest).read_bytes() == capture
+    assert files.read(f"captures/{hex_digest}") == capture
 
 
 def test_re_adding_identical_content_writes_nothing(
@@ -77,21 +205,23 @@ def test_re_adding_identical_content_writes_nothing(
     """Adding the same snapshot again returns the stored one and leaves every file as it was."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    before = {p: p.stat().st_mtime_ns for p in archive.path.rglob("*") if p.is_file()}
+    files = Files(archive)
+    before = files.stamps()
     assert archive.add(snapshot, capture=capture) == snapshot
     assert archive.add(snapshot) == snapshot
-    after = {p: p.stat().st_mtime_ns for p in archive.path.rglob("*") if p.is_file()}
-    assert before == after
+    assert files.stamps() == before
     assert len(archive) == 1
 
 
 def test_different_text_under_an_existing_id_is_a_conflict(
     archive: Archive, snapshot_factory: SnapshotFactory
 ) -> None:
-    """A different text under a stored id raises, names both digests, and changes nothing."""
+    """A different text under a stored id raises, names both digests, and changes nothing
+    (in a bucket, where nothing is rolled back, the new capture alone may stay)."""
     first, capture = snapshot_factory()
     archive.add(first, capture=capture)
-    before = _tree(archive.path)
+    files = Files(archive)
+    before = files.tree()
     second, capture2 = snapshot_factory("A corrected paragraph.\n")
     with pytest.raises(SnapshotConflictError) as info:
         archive.add(second, capture=capture2)
@@ -100,7 +230,10 @@ def test_different_text_under_an_existing_id_is_a_conflict(
     assert "new snapshot with a new id" in str(info.value)
     assert "they differ from character" in str(info.value)
     assert isinstance(info.value, FileExistsError)
-    assert _tree(archive.path) == before
+    after = files.tree()
+    if files.remote:
+        after = {k: v for k, v in after.items() if k in before or not k.startswith("captures/")}
+    assert after == before
 
 
 def test_different_metadata_under_an_existing_id_is_a_conflict(
@@ -123,7 +256,7 @@ def test_flipped_byte_in_text_is_detected_by_get_and_verify(
     """One changed bit in text.txt: get raises and verify reports, naming both digests."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    _flip(archive.path / "items" / snapshot.id / "text.txt", 3)
+    Files(archive).flip(f"items/{snapshot.id}/text.txt", 3)
     with pytest.raises(IntegrityError) as info:
         archive.get(snapshot.id)
     error = info.value
@@ -147,10 +280,11 @@ def test_edited_metadata_is_detected_by_get_and_verify(
     """An edited metadata field (licence, date, type) fails the record digest check."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    record = archive.path / "items" / snapshot.id / "snapshot.json"
-    data = record.read_bytes()
+    files = Files(archive)
+    record = f"items/{snapshot.id}/snapshot.json"
+    data = files.read(record)
     assert needle in data
-    record.write_bytes(data.replace(needle, needle.upper().replace(b"-", b"_"), 1))
+    files.write(record, data.replace(needle, needle.upper().replace(b"-", b"_"), 1))
     with pytest.raises(IntegrityError) as info:
         archive.get(snapshot.id)
     assert info.value.path == f"items/{snapshot.id}/snapshot.json"
@@ -166,15 +300,16 @@ def test_every_single_byte_flip_of_the_record_is_detected(
     """Flipping any one byte of snapshot.json makes get fail with a library error."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    record = archive.path / "items" / snapshot.id / "snapshot.json"
-    original = record.read_bytes()
+    files = Files(archive)
+    record = f"items/{snapshot.id}/snapshot.json"
+    original = files.read(record)
     for offset in range(len(original)):
         data = bytearray(original)
         data[offset] ^= 0x20
-        record.write_bytes(bytes(data))
+        files.write(record, bytes(data))
         with pytest.raises(CspoArchiveError):
             archive.get(snapshot.id)
-    record.write_bytes(original)
+    files.write(record, original)
     assert archive.get(snapshot.id) == snapshot
 
 
@@ -182,10 +317,19 @@ def test_every_single_byte_flip_of_the_record_is_detected(
 def test_deleted_file_is_detected(
     archive: Archive, snapshot_factory: SnapshotFactory, name: str
 ) -> None:
-    """A missing text or record is reported by get and verify, naming the file."""
+    """A missing text or record is reported by get and verify, naming the file. In a
+    bucket a snapshot exists once its record does: without it, get says not found and
+    verify reports the text left alone ("incomplete")."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    (archive.path / "items" / snapshot.id / name).unlink()
+    Files(archive).delete(f"items/{snapshot.id}/{name}")
+    if archive.is_remote and name == "snapshot.json":
+        with pytest.raises(SnapshotNotFoundError):
+            archive.get(snapshot.id)
+        [problem] = archive.verify().problems
+        assert (problem.kind, problem.path) == ("incomplete", f"items/{snapshot.id}/text.txt")
+        assert "record was deleted" in problem.message
+        return
     with pytest.raises(IntegrityError, match="is missing"):
         archive.get(snapshot.id)
     [problem] = archive.verify().problems
@@ -199,12 +343,13 @@ def test_deleted_or_damaged_capture_is_detected_by_verify(
     """Provenance points at exact bytes: a changed or missing capture is a problem."""
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
-    path = archive.path / "captures" / snapshot.provenance.capture_digest.removeprefix("sha256:")
-    _flip(path, 0)
+    files = Files(archive)
+    rel = "captures/" + snapshot.provenance.capture_digest.removeprefix("sha256:")
+    files.flip(rel, 0)
     [problem] = archive.verify().problems
     assert problem.kind == "capture"
     assert problem.expected == snapshot.provenance.capture_digest
-    path.unlink()
+    files.delete(rel)
     [problem] = archive.verify().problems
     assert problem.kind == "missing-capture"
     assert problem.snapshot_id == snapshot.id
@@ -216,12 +361,16 @@ def test_verify_returns_every_problem_not_just_the_first(archive: Archive) -> No
     b, cb = build_snapshot("Other text.\n", snapshot_id="2025-01-02-b")
     archive.add(a, capture=ca)
     archive.add(b, capture=cb)
-    _flip(archive.path / "items" / a.id / "text.txt", 0)
-    (archive.path / "items" / b.id / "snapshot.json").unlink()
-    (archive.path / "items" / "Stray File").write_text("x", encoding="utf-8")
+    files = Files(archive)
+    files.flip(f"items/{a.id}/text.txt", 0)
+    files.delete(f"items/{b.id}/snapshot.json")
+    files.write("items/Stray File", b"x")
     result = archive.verify()
     assert not result.ok
-    assert sorted(p.kind for p in result.problems) == ["integrity", "integrity", "unexpected"]
+    missing_record = "incomplete" if archive.is_remote else "integrity"
+    assert sorted(p.kind for p in result.problems) == sorted(
+        [missing_record, "integrity", "unexpected"]
+    )
 
 
 def test_swapped_texts_are_detected(archive: Archive) -> None:
@@ -230,11 +379,11 @@ def test_swapped_texts_are_detected(archive: Archive) -> None:
     b, cb = build_snapshot("Other text.\n", snapshot_id="2025-01-02-b")
     archive.add(a, capture=ca)
     archive.add(b, capture=cb)
-    ta = archive.path / "items" / a.id / "text.txt"
-    tb = archive.path / "items" / b.id / "text.txt"
-    da, db = ta.read_bytes(), tb.read_bytes()
-    ta.write_bytes(db)
-    tb.write_bytes(da)
+    files = Files(archive)
+    ta, tb = f"items/{a.id}/text.txt", f"items/{b.id}/text.txt"
+    da, db = files.read(ta), files.read(tb)
+    files.write(ta, db)
+    files.write(tb, da)
     assert {p.snapshot_id for p in archive.verify().problems} == {a.id, b.id}
 
 
@@ -242,8 +391,9 @@ def test_swapped_texts_are_detected(archive: Archive) -> None:
 def test_invalid_ids_are_rejected_before_touching_disk(
     archive: Archive, monkeypatch: pytest.MonkeyPatch, bad: str
 ) -> None:
-    """get/in/resolve with a hostile id raise InvalidIdError (or say no) with no file access."""
-    with recorded_file_access(monkeypatch) as touched:
+    """get/in/resolve with a hostile id raise InvalidIdError (or say no) with no file
+    access (on disk) and no request (in a bucket)."""
+    with Files(archive).access(monkeypatch) as touched:
         with pytest.raises(InvalidIdError):
             archive.get(bad)
         with pytest.raises(InvalidIdError):
@@ -332,7 +482,7 @@ def test_readonly_archive_refuses_writes(
 ) -> None:
     """Opened read-only, add and gc raise ReadOnlyArchiveError (a PermissionError)."""
     snapshot, capture = snapshot_factory()
-    readonly = Archive.open(archive.path, readonly=True)
+    readonly = Archive.open(archive.location, readonly=True)
     with pytest.raises(ReadOnlyArchiveError) as info:
         readonly.add(snapshot, capture=capture)
     assert isinstance(info.value, PermissionError)
@@ -350,21 +500,20 @@ def test_opening_a_folder_that_is_not_an_archive_says_so(tmp_path: Path) -> None
 
 def test_newer_format_asks_for_an_upgrade(archive: Archive) -> None:
     """An archive written by a newer format version is refused with 'upgrade'."""
-    (archive.path / "archive.json").write_text(
-        '{"format": "cspo-archive", "format_version": 99}', encoding="utf-8"
-    )
+    Files(archive).write("archive.json", b'{"format": "cspo-archive", "format_version": 99}')
     with pytest.raises(ArchiveFormatError, match="upgrade cspo-archive"):
-        Archive.open(archive.path)
+        Archive.open(archive.location)
 
 
 @pytest.mark.parametrize("fail_at", ["write_new_file", "link", "rename", "fsync_dir"])
 def test_a_failed_write_leaves_no_trace(
-    archive: Archive,
+    disk_archive: Archive,
     snapshot_factory: SnapshotFactory,
     monkeypatch: pytest.MonkeyPatch,
     fail_at: str,
 ) -> None:
     """ENOSPC at any step raises ArchiveWriteError and the archive is byte-identical to before."""
+    archive = disk_archive
     first, c1 = build_snapshot("Already here.\n", snapshot_id="2025-01-01-first")
     archive.add(first, capture=c1)
     before = _tree(archive.path)
@@ -386,9 +535,10 @@ def test_a_failed_write_leaves_no_trace(
 
 
 def test_an_interrupt_mid_write_leaves_no_trace(
-    archive: Archive, snapshot_factory: SnapshotFactory, monkeypatch: pytest.MonkeyPatch
+    disk_archive: Archive, snapshot_factory: SnapshotFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A KeyboardInterrupt during the write propagates and nothing is left behind."""
+    archive = disk_archive
     snapshot, capture = snapshot_factory()
     real = _storage.write_new_file
     calls = []
@@ -407,9 +557,10 @@ def test_an_interrupt_mid_write_leaves_no_trace(
 
 
 def test_leftovers_of_a_crashed_writer_are_cleaned(
-    archive: Archive, snapshot_factory: SnapshotFactory
+    disk_archive: Archive, snapshot_factory: SnapshotFactory
 ) -> None:
     """A half-built folder in .tmp is invisible to readers and removed by gc."""
+    archive = disk_archive
     staging = archive.path / ".tmp" / "snapshot-crashed"
     staging.mkdir(parents=True)
     (staging / "text.txt").write_text("half", encoding="utf-8")
@@ -420,9 +571,10 @@ def test_leftovers_of_a_crashed_writer_are_cleaned(
 
 
 def test_lock_timeout_names_the_lock_and_what_to_do(
-    archive: Archive, snapshot_factory: SnapshotFactory
+    disk_archive: Archive, snapshot_factory: SnapshotFactory
 ) -> None:
     """While another holder keeps the lock, add gives up with LockTimeoutError (a TimeoutError)."""
+    archive = disk_archive
     snapshot, capture = snapshot_factory()
     impatient = Archive.open(archive.path, lock_timeout=0.2)
     with filelock.FileLock(archive.path / ".lock"), pytest.raises(LockTimeoutError) as info:
@@ -443,8 +595,9 @@ def _add_many(root: str, worker: int, count: int) -> None:
         archive.add(own, capture=c2)
 
 
-def test_two_processes_adding_at_once_both_succeed(archive: Archive) -> None:
+def test_two_processes_adding_at_once_both_succeed(disk_archive: Archive) -> None:
     """Two writer processes, half their snapshots shared: both exit 0 and verify is clean."""
+    archive = disk_archive
     context = multiprocessing.get_context("spawn")
     count = 25
     workers = [
@@ -522,8 +675,9 @@ def _damaged_archive(archive: Archive) -> list[str]:
     return [s for s, _ in specs if "clean" not in s]
 
 
-def test_verify_reports_every_kind_of_damage(archive: Archive) -> None:
+def test_verify_reports_every_kind_of_damage(disk_archive: Archive) -> None:
     """Each damaged snapshot, capture and stray entry is reported; clean ones are not."""
+    archive = disk_archive
     damaged = _damaged_archive(archive)
     result = archive.verify()
     assert result.snapshots == 13
@@ -548,9 +702,10 @@ def test_verify_reports_every_kind_of_damage(archive: Archive) -> None:
 
 
 def test_verify_in_threads_reports_the_same_as_in_one(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch
+    disk_archive: Archive, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With cores to spare verify checks in a thread pool, in batches: same problems, in order."""
+    archive = disk_archive
     _damaged_archive(archive)
     for i in range(3 * _storage._VERIFY_BATCH):  # several batches of snapshots and captures
         snapshot, capture = build_snapshot(f"Text {i}.\n", snapshot_id=f"2026-01-01-more-{i}")
@@ -575,10 +730,11 @@ def test_verify_in_threads_reports_the_same_as_in_one(
     ],
 )
 def test_verify_uses_threads_where_they_pay(
-    archive: Archive, monkeypatch: pytest.MonkeyPatch, cpus: int, text_bytes: int, workers: int
+    disk_archive: Archive, monkeypatch: pytest.MonkeyPatch, cpus: int, text_bytes: int, workers: int
 ) -> None:
     """Half the cores (at most 4) from 4 cores up; on 2-3 cores two threads only for
     large texts; and the threaded result is the single-threaded one."""
+    archive = disk_archive
     for i in range(3):
         text = (f"Paragraph {i}. " * (text_bytes // 14 + 1))[:text_bytes].rstrip() + "\n"
         snapshot, capture = build_snapshot(text, snapshot_id=f"2026-01-0{i + 1}-text-{i}")
@@ -594,10 +750,11 @@ def test_verify_uses_threads_where_they_pay(
 
 
 def test_fast_check_agrees_with_the_reporting_path_on_every_byte_flip(
-    archive: Archive, snapshot_factory: SnapshotFactory
+    disk_archive: Archive, snapshot_factory: SnapshotFactory
 ) -> None:
     """For a flip of any byte of text.txt or snapshot.json, the one-read check finds a
     problem and returns exactly what the file-by-file reporting path returns."""
+    archive = disk_archive
     snapshot, capture = snapshot_factory()
     archive.add(snapshot, capture=capture)
     store = archive._store
@@ -687,10 +844,10 @@ def test_withdrawal_hides_a_snapshot_and_keeps_it(
     with pytest.raises(InvalidMetadataError, match="needs a reason"):
         archive.withdraw(first.id, "  ")
     assert archive.verify().ok
-    record = archive.path / "withdrawals.jsonl"
-    record.write_text(
-        record.read_text(encoding="utf-8").replace(first.digest, "sha256:" + "1" * 64), "utf-8"
-    )
+    files = Files(archive)
+    # One line in a file on disk; one object per snapshot in a bucket.
+    record = f"withdrawals/{first.id}.json" if files.remote else "withdrawals.jsonl"
+    files.write(record, files.read(record).replace(first.digest.encode(), b"sha256:" + b"1" * 64))
     [problem] = archive.verify().problems
     assert problem.kind == "records"
-    assert problem.path == "withdrawals.jsonl"
+    assert problem.path == record

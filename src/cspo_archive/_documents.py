@@ -91,8 +91,8 @@ class RecordStore(Protocol):
 
 def read(store: RecordStore, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     """The lines of the record *name* (the file's lines, then its folder's objects), by
-    snapshot id (the first line about a snapshot holds), and every malformed or
-    contradicting line as a problem."""
+    snapshot id (the first line about a snapshot holds; ``"path"`` added to each says
+    where it is), and every malformed or contradicting line as a problem."""
     data = store.read_optional(name)
     found: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
@@ -140,7 +140,8 @@ def _parse(
             )
             problems.append(Problem("records", rel, msg, snapshot_id=snapshot_id))
             continue
-        found.setdefault(snapshot_id, {k: str(v) for k, v in entry.items()})
+        # "path": the file or object the line is in (for verify's messages).
+        found.setdefault(snapshot_id, {**{k: str(v) for k, v in entry.items()}, "path": rel})
 
 
 def append(store: RecordStore, name: str, entry: dict[str, str]) -> None:

@@ -514,10 +514,10 @@ class Archive:
             found, bad = _documents.read(self._store, rel)
             problems += bad
             for snapshot_id, entry in sorted(found.items()):
-                digest = entry["digest"]
+                digest, where = entry["digest"], entry["path"]
                 if not is_id(snapshot_id) or not self._store.exists(snapshot_id):
-                    msg = f"{rel} names snapshot {snapshot_id!r}, which is not here"
-                    problems.append(Problem("records", rel, msg, snapshot_id=snapshot_id))
+                    msg = f"{where} names snapshot {snapshot_id!r}, which is not here"
+                    problems.append(Problem("records", where, msg, snapshot_id=snapshot_id))
                     continue
                 try:
                     actual = self._store.read(snapshot_id).digest
@@ -525,13 +525,13 @@ class Archive:
                     continue  # reported by the snapshot checks
                 if actual != digest:
                     msg = (
-                        f"{rel} names snapshot {snapshot_id!r} as {digest}, but the archive "
+                        f"{where} names snapshot {snapshot_id!r} as {digest}, but the archive "
                         f"holds {actual}"
                     )
                     problems.append(
                         Problem(
                             "records",
-                            rel,
+                            where,
                             msg,
                             snapshot_id=snapshot_id,
                             expected=digest,
