@@ -14,7 +14,7 @@ from typing import Any
 import fsspec
 import pytest
 
-from conftest import S3_BUCKET, build_snapshot
+from conftest import S3_BUCKET, build_snapshot, python_output
 from cspo_archive import (
     Archive,
     ArchiveFormatError,
@@ -546,3 +546,39 @@ def test_s3_pytest_plugin_serves_pins_from_a_bucket(s3_url: str, pytester: pytes
     result = pytester.runpytest_subprocess()
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*do not verify against s3://*", "*is not the one pinned*"])
+
+
+# --- what a local archive does not load ------------------------------------------------
+
+
+def test_a_local_archive_loads_no_object_storage_code() -> None:
+    """Opening, reading and verifying a folder, and the main command, import neither
+    fsspec nor s3fs nor the object store."""
+    code = (
+        "import sys\n"
+        "from cspo_archive import Archive\n"
+        "from cspo_archive.cli import main\n"
+        "archive = Archive.bundled()\n"
+        "assert archive.verify().ok and len(list(archive)) == 3\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['compare'])\n"
+        "print(sorted(m for m in ('fsspec', 's3fs', 'botocore', 'cspo_archive._objects')"
+        " if m in sys.modules))\n"
+    )
+    assert python_output(code).strip() == "[]"
+
+
+def test_without_fsspec_a_url_says_what_to_install() -> None:
+    """Where fsspec is not installed, opening a URL says which extra to install."""
+    code = (
+        "import sys\n"
+        "sys.modules['fsspec'] = None\n"
+        "sys.modules['fsspec.core'] = None\n"
+        "from cspo_archive import Archive, StorageError\n"
+        "try:\n"
+        "    Archive.open('s3://bucket/archive')\n"
+        "except StorageError as exc:\n"
+        "    print(exc)\n"
+    )
+    assert "pip install 'cspo-archive[s3]'" in python_output(code)
