@@ -435,7 +435,7 @@ def test_s3_round_trip_readable_with_the_providers_tools(s3_url: str, s3_server:
         o["Key"][len(prefix) + 1 :]
         for o in client.list_objects_v2(Bucket=S3_BUCKET, Prefix=prefix + "/")["Contents"]
     )
-    assert keys[:1] == ["archive.json"]
+    assert keys[:2] == [".index", "archive.json"]
     assert f"items/{a.id}/text.txt" in keys
     body = client.get_object(Bucket=S3_BUCKET, Key=f"{prefix}/items/{a.id}/text.txt")["Body"]
     assert body.read().decode("utf-8") == a.text
@@ -582,3 +582,39 @@ def test_without_fsspec_a_url_says_what_to_install() -> None:
         "    print(exc)\n"
     )
     assert "pip install 'cspo-archive[s3]'" in python_output(code)
+
+
+# --- the index object ---------------------------------------------------------------------
+
+
+def test_the_index_serves_the_order_and_is_never_trusted_for_integrity(
+    memory_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writable handle that lists writes .index (dates by id); a fresh handle lists
+    from it without reading a record; a read-only one never writes it; a damaged index
+    is ignored and rewritten; a snapshot the index does not know is read; verify ignores
+    the index, and reads still check every digest."""
+    archive, a, b = _seeded(memory_url)
+    fs = _memory()
+    root = "/" + memory_url.removeprefix("memory://")
+    assert Archive.open(memory_url, readonly=True).ids() == [a.id, b.id]
+    assert ".index" not in _objects(memory_url)
+    assert archive.ids() == [a.id, b.id]
+    index = _objects(memory_url)[".index"].decode("ascii")
+    assert index.splitlines()[1:] == [f"2025-12-17 {a.id}", f"2025-12-17 {b.id}"]
+    fresh = Archive.open(memory_url, readonly=True)
+    store = fresh._store
+    assert isinstance(store, ObjectStore)
+    read: list[str] = []
+    real = store.read_record
+    monkeypatch.setattr(store, "read_record", lambda i: read.append(i) or real(i))
+    assert fresh.ids() == [a.id, b.id]
+    assert read == []
+    c, cc = build_snapshot("Third.\n", snapshot_id="2024-01-01-gamma", capture=b"c")
+    archive.add(c, capture=cc)
+    assert fresh.ids() == ["2024-01-01-gamma", a.id, b.id]
+    assert read == ["2024-01-01-gamma"]
+    fs.pipe_file(f"{root}/.index", b"not an index")
+    assert Archive.open(memory_url).ids() == ["2024-01-01-gamma", a.id, b.id]
+    assert _objects(memory_url)[".index"].startswith(b"cspo-archive-index 1 ")
+    assert archive.verify().ok

@@ -50,6 +50,8 @@ from cspo_archive import _documents
 from cspo_archive._storage import (
     ARCHIVE_FILE,
     CAPTURES,
+    INDEX,
+    INDEX_MAGIC,
     ITEMS,
     RECORD_FILE,
     RECOVERY_HINT,
@@ -62,6 +64,7 @@ from cspo_archive._storage import (
     check_record_bytes,
     check_released,
     describe_os_error,
+    index_body_re,
     missing_captures,
     not_found,
     parse_released,
@@ -308,15 +311,51 @@ class ObjectStore:
         return self._record_ids()
 
     def ordered(self) -> list[tuple[str, str]]:
-        """``(published date, id)`` of every snapshot: one listing, and a verified read
-        of each record this handle has not read before."""
+        """``(published date, id)`` of every snapshot, in publication order.
+
+        One listing of items/, and the dates from the index object ``.index`` (derived
+        data as on disk, overwritten by any writer, never trusted for integrity: every
+        snapshot read is still verified); a record the index does not know is read
+        (verified) and, on a writable handle, the index is written again. Without the
+        index the first listing of a process reads every record: 201 requests instead
+        of 2 for 200 snapshots (bench_objects).
+        """
         ids = self._record_ids()
-        for snapshot_id in ids:
-            if snapshot_id not in self._dates:
+        if any(i not in self._dates for i in ids):
+            indexed = self._load_index()
+            present = set(ids)
+            self._dates.update((i, d) for i, d in indexed.items() if i in present)
+            missing = [i for i in ids if i not in self._dates]
+            for snapshot_id in missing:
                 record = self.read_record(snapshot_id)[0]
                 rel = f"{ITEMS}/{snapshot_id}/{RECORD_FILE}"
                 self._dates[snapshot_id] = record_date(record, snapshot_id, rel)
+            entries = sorted((self._dates[i], i) for i in ids)
+            if not self.readonly and (missing or len(indexed) != len(ids)):
+                self._save_index(entries)
+            return entries
         return sorted((self._dates[i], i) for i in ids)
+
+    def _load_index(self) -> dict[str, str]:
+        """The dates ``.index`` gives (empty if it is missing, damaged or unreadable)."""
+        try:
+            data = self.read_optional(INDEX)
+        except StorageError:
+            return {}
+        if data is None:
+            return {}
+        first, _, body = data.decode("ascii", errors="replace").partition("\n")
+        if not first.startswith(INDEX_MAGIC + " ") or index_body_re().fullmatch(body) is None:
+            return {}
+        return {line[11:]: line[:10] for line in body.split("\n")[:-1]}
+
+    def _save_index(self, entries: list[tuple[str, str]]) -> None:
+        """Write ``.index`` (the disk format; its stamp fields, which only a folder has,
+        are 0). Best effort: it is derived, and the next listing makes it again."""
+        head = f"{INDEX_MAGIC} 0 0 {len(entries)} 0\n"
+        data = (head + "".join(f"{d} {i}\n" for d, i in entries)).encode("ascii")
+        with contextlib.suppress(StorageError, OSError):
+            self._call("write", INDEX, self.fs.pipe_file, self._path(INDEX), data)
 
     def exists(self, snapshot_id: str) -> bool:
         return self._exists(f"{ITEMS}/{check_id(snapshot_id)}/{RECORD_FILE}")

@@ -89,7 +89,7 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 _VERIFY_BATCH = 64
 #: On 2-3 cores, verify uses two threads when texts average at least this size.
 _THREADED_TEXT_BYTES = 256 * 1024
-_INDEX_MAGIC = "cspo-archive-index 1"
+INDEX_MAGIC = "cspo-archive-index 1"
 #: An index is trusted on its stamp alone only if the listing it was built from was
 #: taken this long after the last change of items/ (file-system timestamps are
 #: coarse: two changes within one tick share an mtime; cf. git's "racy clean").
@@ -112,7 +112,7 @@ _hex_re = LazyPattern(r"[0-9a-f]{64}")
 _date_re = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-_index_body_re = LazyPattern(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z0-9]+(?:-[a-z0-9]+)*\n)*")
+index_body_re = LazyPattern(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2} [a-z0-9]+(?:-[a-z0-9]+)*\n)*")
 
 
 #: One part of a path listed in RELEASED.sha256: not "." or "..", and no space, control
@@ -715,9 +715,9 @@ class Store:
             return None
         first, _, body = text.partition("\n")
         head = first.split(" ")
-        if len(head) != 6 or " ".join(head[:2]) != _INDEX_MAGIC:
+        if len(head) != 6 or " ".join(head[:2]) != INDEX_MAGIC:
             return None
-        if _index_body_re().fullmatch(body) is None:  # a damaged index is rebuilt, not used
+        if index_body_re().fullmatch(body) is None:  # a damaged index is rebuilt, not used
             return None
         try:
             mtime, nlink, count, listed = (int(v) for v in head[2:])
@@ -782,7 +782,7 @@ class Store:
         if unchanged and listed_at - stamp[0] <= _RACY_NS:
             return  # still within the racy window: rewriting would not help
         body = "".join(f"{d} {i}\n" for d, i in entries)
-        head = f"{_INDEX_MAGIC} {stamp[0]} {stamp[1]} {len(entries)} {listed_at}\n"
+        head = f"{INDEX_MAGIC} {stamp[0]} {stamp[1]} {len(entries)} {listed_at}\n"
         with self.try_locked() as locked:
             if not locked:
                 return
