@@ -25,9 +25,10 @@ What differs, and why:
 * **Records about snapshots** (document keys, withdrawals) cannot be appended to
   one object safely, so each line is an object of its own,
   ``documents/<id>.json`` or ``withdrawals/<id>.json``, created only if absent.
-* **Nothing shared is mutable.** There is no index object: publication dates are
-  read from the (verified) records once per handle and kept in memory, as
-  records never change. Every read still fetches and re-checks the bytes.
+* **The one shared object that changes is derived.** ``.index`` (the disk format)
+  gives publication dates by id; any writer rewrites it, a damaged one is ignored,
+  and it is never trusted for integrity: every read still fetches and re-checks
+  the bytes.
 * A failed add never deletes what it wrote: another machine may be relying on the
   same capture or text. What it leaves is invisible, as above.
 

@@ -13,6 +13,7 @@ import json
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 from cspo_archive import Archive, Snapshot, SnapshotNotFoundError
 from cspo_archive.testing import example_snapshot
@@ -102,3 +103,45 @@ def reader(root: str, expected: str, stop: str, result: str, seed: int, min_read
     Path(result).write_text(
         json.dumps({"reads": reads, "counts": counts, "bad": bad[:20]}), encoding="utf-8"
     )
+
+
+def race_id(round_number: int) -> str:
+    """The id every racer adds in round *round_number*."""
+    return f"2025-03-03-contested-{round_number}"
+
+
+def race_text(worker: int, round_number: int) -> str:
+    """The text *worker* adds under :func:`race_id` in round *round_number*: its own."""
+    return f"Round {round_number}: the text of worker {worker}.\n"
+
+
+def racer(root: str, worker: int, rounds: int, barrier: Any, result: str) -> None:
+    """Add, in each of *rounds* rounds, a snapshot of its own under the id every other
+    racer uses, all released at once by *barrier* (a multiprocessing Barrier); record
+    each outcome: "added" or the name of the exception raised, and whether the id was
+    free when the add looked (it went on to write), so a test can tell a real race."""
+    archive = Archive.open(root)
+    store = archive._store
+    real_write = store.write_snapshot
+    writing: list[str] = []
+
+    def write_snapshot(snapshot_id: str, text: bytes, record: bytes) -> bool:
+        writing.append(snapshot_id)  # the id was free when this add looked
+        return real_write(snapshot_id, text, record)
+
+    store.write_snapshot = write_snapshot  # type: ignore[method-assign]
+    outcomes: list[dict[str, object]] = []
+    for round_number in range(rounds):
+        snapshot, capture = make_snapshot(race_id(round_number), race_text(worker, round_number))
+        barrier.wait(timeout=120)
+        outcome: dict[str, object] = {"round": round_number, "digest": snapshot.digest}
+        try:
+            stored = archive.add(snapshot, capture=capture)
+        except Exception as exc:  # noqa: BLE001 - every outcome is recorded, then judged
+            outcome.update(outcome=type(exc).__name__, message=str(exc))
+        else:
+            outcome.update(outcome="added" if stored == snapshot else "returned another")
+        outcome["found the id free"] = snapshot.id in writing
+        writing.clear()
+        outcomes.append(outcome)
+    Path(result).write_text(json.dumps({"outcomes": outcomes}), encoding="utf-8")
