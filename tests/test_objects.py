@@ -607,7 +607,12 @@ def test_the_index_serves_the_order_and_is_never_trusted_for_integrity(
     assert isinstance(store, ObjectStore)
     read: list[str] = []
     real = store.read_record
-    monkeypatch.setattr(store, "read_record", lambda i: read.append(i) or real(i))
+
+    def recorded(snapshot_id: str) -> Any:
+        read.append(snapshot_id)
+        return real(snapshot_id)
+
+    monkeypatch.setattr(store, "read_record", recorded)
     assert fresh.ids() == [a.id, b.id]
     assert read == []
     c, cc = build_snapshot("Third.\n", snapshot_id="2024-01-01-gamma", capture=b"c")
