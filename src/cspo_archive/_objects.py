@@ -64,8 +64,10 @@ from cspo_archive._storage import (
     check_marker_bytes,
     check_record_bytes,
     check_released,
+    checked_capture,
     describe_os_error,
     index_body_re,
+    integrity_problem,
     missing_captures,
     not_found,
     parse_released,
@@ -389,21 +391,7 @@ class ObjectStore:
             msg = f"{digest!r} is not a capture digest: expected 'sha256:' and 64 hex digits"
             raise ArchiveFormatError(msg, path=CAPTURES)
         rel = f"{CAPTURES}/{digest.removeprefix('sha256:')}"
-        try:
-            data = self._get(rel)
-        except FileNotFoundError:
-            msg = f"capture {digest} is not in the archive ({rel} is missing); {RECOVERY_HINT}"
-            raise IntegrityError(
-                msg, snapshot_id=None, path=rel, expected=digest, actual=None
-            ) from None
-        actual = sha256_digest(data)
-        if actual != digest:
-            msg = (
-                f"capture {rel} does not match its name: expected {digest} but got {actual}; "
-                f"{RECOVERY_HINT}"
-            )
-            raise IntegrityError(msg, snapshot_id=None, path=rel, expected=digest, actual=actual)
-        return data
+        return checked_capture(digest, rel, self.read_optional(rel))
 
     def has_capture(self, digest: str) -> bool:
         return self._exists_large(f"{CAPTURES}/{digest.removeprefix('sha256:')}")
@@ -665,15 +653,7 @@ class ObjectStore:
             msg = f"snapshot {snapshot_id!r} is damaged: {rel} is missing; {RECOVERY_HINT}"
             return [Problem("integrity", rel, msg, snapshot_id=snapshot_id)], None
         except IntegrityError as exc:
-            problem = Problem(
-                "integrity",
-                exc.path,
-                str(exc),
-                snapshot_id=snapshot_id,
-                expected=exc.expected,
-                actual=exc.actual,
-            )
-            return [problem], None
+            return [integrity_problem(exc, snapshot_id)], None
         except StorageError as exc:
             return [Problem("unreadable", rel, str(exc), snapshot_id=snapshot_id)], None
         except CspoArchiveError as exc:

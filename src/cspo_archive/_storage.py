@@ -400,6 +400,34 @@ def parse_record(
     return metadata, provenance, digest
 
 
+def integrity_problem(exc: IntegrityError, snapshot_id: str) -> Problem:
+    """The ``integrity`` problem verify reports for *exc*, raised by a snapshot's check."""
+    return Problem(
+        "integrity",
+        exc.path,
+        str(exc),
+        snapshot_id=snapshot_id,
+        expected=exc.expected,
+        actual=exc.actual,
+    )
+
+
+def checked_capture(digest: str, rel: str, data: bytes | None) -> bytes:
+    """*data*, the bytes of the capture file *rel* (None: missing), if it hashes to
+    *digest*, its name; else :class:`IntegrityError`."""
+    if data is None:
+        msg = f"capture {digest} is not in the archive ({rel} is missing); {RECOVERY_HINT}"
+        raise IntegrityError(msg, snapshot_id=None, path=rel, expected=digest, actual=None)
+    actual = sha256_digest(data)
+    if actual != digest:
+        msg = (
+            f"capture {rel} does not match its name: expected {digest} but got {actual}; "
+            f"{RECOVERY_HINT}"
+        )
+        raise IntegrityError(msg, snapshot_id=None, path=rel, expected=digest, actual=actual)
+    return data
+
+
 def record_missing(snapshot_id: str, rel: str) -> IntegrityError:
     """The error for a snapshot whose record file *rel* is gone."""
     msg = f"snapshot {snapshot_id!r} is damaged: {rel} is missing; {RECOVERY_HINT}"
@@ -831,22 +859,11 @@ class Store:
             msg = f"{digest!r} is not a capture digest: expected 'sha256:' and 64 hex digits"
             raise ArchiveFormatError(msg, path=CAPTURES)
         path = self.captures / digest.removeprefix("sha256:")
-        rel = self.relative(path)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            msg = f"capture {digest} is not in the archive ({rel} is missing); {RECOVERY_HINT}"
-            raise IntegrityError(
-                msg, snapshot_id=None, path=rel, expected=digest, actual=None
-            ) from None
-        actual = sha256_digest(data)
-        if actual != digest:
-            msg = (
-                f"capture {rel} does not match its name: expected {digest} but got {actual}; "
-                f"{RECOVERY_HINT}"
-            )
-            raise IntegrityError(msg, snapshot_id=None, path=rel, expected=digest, actual=actual)
-        return data
+            data = None
+        return checked_capture(digest, self.relative(path), data)
 
     def has_capture(self, digest: str) -> bool:
         return (self.captures / digest.removeprefix("sha256:")).is_file()
@@ -1341,16 +1358,7 @@ class Store:
         try:
             capture_digest = self.check_snapshot(snapshot_id)
         except IntegrityError as exc:
-            problems.append(
-                Problem(
-                    "integrity",
-                    exc.path,
-                    str(exc),
-                    snapshot_id=snapshot_id,
-                    expected=exc.expected,
-                    actual=exc.actual,
-                )
-            )
+            problems.append(integrity_problem(exc, snapshot_id))
             return problems, None
         except CspoArchiveError as exc:
             rel = self.relative(folder / RECORD_FILE)

@@ -27,7 +27,7 @@ import pytest
 from _workers import make_snapshot, race_id, race_text, racer, reader, writer, writer_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_reliability_storage import HOSTILE
+from test_reliability_storage import HOSTILE, _check_detected
 
 from conftest import S3_BUCKET
 from cspo_archive import (
@@ -415,30 +415,6 @@ def test_different_snapshots_under_one_id_at_once_exactly_one_is_stored(
 
 
 # --- 4: tampering, behind the library's back -----------------------------------------
-
-
-def _check_detected(archive: Archive, snapshot_id: str, what: str) -> IntegrityError:
-    """get and verify both catch it, naming the snapshot and the digests."""
-    with pytest.raises(IntegrityError) as info:
-        archive.get(snapshot_id)
-    error = info.value
-    assert error.snapshot_id == snapshot_id, what
-    assert snapshot_id in str(error), what
-    if error.actual is None:
-        assert "missing" in str(error), what
-    else:
-        assert error.actual in str(error), what
-        if error.expected is None:
-            assert "unreadable" in str(error), what
-        else:
-            assert error.expected in str(error), what
-    problems = [p for p in archive.verify().problems if p.snapshot_id == snapshot_id]
-    assert [(p.kind, p.expected, p.actual) for p in problems] == [
-        ("integrity", error.expected, error.actual)
-    ], what
-    with pytest.raises(IntegrityError):
-        list(archive)
-    return error
 
 
 @pytest.fixture

@@ -562,7 +562,7 @@ def test_cleaning_tmp_survives_io_errors(
 FLIPS = 1000
 
 
-def _check_detected(archive: Archive, snapshot_id: str, what: str) -> None:
+def _check_detected(archive: Archive, snapshot_id: str, what: str) -> IntegrityError:
     """get and verify both catch it, naming the snapshot and the digests."""
     with pytest.raises(IntegrityError) as info:
         archive.get(snapshot_id)
@@ -583,6 +583,7 @@ def _check_detected(archive: Archive, snapshot_id: str, what: str) -> None:
     ], what
     with pytest.raises(IntegrityError):
         list(archive)
+    return error
 
 
 @pytest.fixture
