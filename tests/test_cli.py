@@ -831,3 +831,22 @@ def test_a_withdrawn_snapshot_is_hidden_but_kept(
     code, _, err = _run(capsys, "withdraw", "2025-12", "--reason", "another", "--archive", path)
     assert code == 2
     assert "never changed" in err
+
+
+def test_gc_removes_what_an_interrupted_add_left(
+    filled: Archive, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'gc --archive PATH' removes a crashed writer's staging folder, never a snapshot,
+    and says how many leftovers it removed; without --archive it asks for one."""
+    staging = filled.path / ".tmp" / "snapshot-crashed"
+    staging.mkdir(parents=True)
+    (staging / "text.txt").write_text("half", encoding="utf-8")
+    before = filled.ids()
+    code, out, _ = _run(capsys, "gc", "--archive", str(filled.path))
+    assert code == 0
+    assert out.strip() == f"removed 1 leftover of interrupted adds from {filled.path}"
+    assert not staging.exists()
+    assert filled.ids() == before
+    code, _, err = _run(capsys, "gc")
+    assert code == 2
+    assert "--archive" in err

@@ -635,3 +635,11 @@ def test_gc_writes_the_index(memory_url: str) -> None:
     assert archive.gc() == 0
     index = _objects(memory_url)[".index"].decode("ascii")
     assert index.splitlines()[1:] == [f"2025-12-17 {a.id}", f"2025-12-17 {b.id}"]
+
+
+def test_gc_command_cleans_a_bucket(memory_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """cspo-archive gc --archive URL removes stale leftovers and says how many."""
+    _seeded(memory_url)
+    assert main(["gc", "--archive", memory_url]) == 0
+    out, _ = capsys.readouterr()
+    assert out.strip() == f"removed 0 leftovers of interrupted adds from {memory_url}"

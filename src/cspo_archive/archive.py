@@ -63,6 +63,8 @@ class Archive:
     def __init__(self, store: Store | ObjectStore, *, readonly: bool) -> None:
         self._store = store
         self.readonly = readonly
+        #: How many leftovers of interrupted writes opening it removed (for the CLI).
+        self._cleaned = 0
 
     # -- opening --
 
@@ -113,8 +115,9 @@ class Archive:
                 raise ReadOnlyArchiveError(msg, archive=store.location)
             store.create()
         store.check_marker()
-        store.clean_tmp_if_idle()
-        return cls(store, readonly=readonly)
+        archive = cls(store, readonly=readonly)
+        archive._cleaned = store.clean_tmp_if_idle()
+        return archive
 
     @staticmethod
     def exists_at(

@@ -60,6 +60,10 @@ EXAMPLES = {
         "example:\n  cspo-archive withdraw 2025-12-17-wrong --reason 'added twice by mistake' "
         "--archive ./my-archive"
     ),
+    "gc": (
+        "examples:\n  cspo-archive gc --archive ./my-archive\n"
+        "  cspo-archive gc --archive s3://team-bucket/cspo"
+    ),
     "statements": (
         "examples:\n  cspo-archive statements\n"
         "  cspo-archive statements --archive ./my-archive --json"
@@ -261,6 +265,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("ref", metavar="ID", help="id, unique id prefix, or ID@sha256:HEX")
     p.add_argument("--reason", required=True, help="why, recorded with the withdrawal")
+    p.add_argument("--archive", metavar="PATH", help=f"the archive (default: ${ENV_ARCHIVE})")
+
+    p = command(
+        "gc",
+        "Remove what interrupted adds left (never a snapshot): a folder's .tmp/, or in a "
+        "bucket texts left without their record for over an hour; refresh the index.",
+    )
     p.add_argument("--archive", metavar="PATH", help=f"the archive (default: ${ENV_ARCHIVE})")
 
     p = command("timeline", "Membership and principles across every release of the archive.")
@@ -906,6 +917,17 @@ def _cmd_withdraw(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gc(args: argparse.Namespace) -> int:
+    from cspo_archive.archive import Archive
+
+    path = _archive_path(args.archive, for_writing=True)
+    assert path is not None  # _archive_path raises when none is given for writing
+    archive = Archive.open(path)
+    removed = archive._cleaned + archive.gc()  # opening it may have cleaned already
+    print(f"removed {_count(removed, 'leftover')} of interrupted adds from {archive.location}")
+    return 0
+
+
 def _cmd_history(args: argparse.Namespace) -> int:
     from cspo_archive.analysis import load_profile
 
@@ -1048,6 +1070,7 @@ COMMANDS = {
     "history": _cmd_history,
     "statements": _cmd_statements,
     "withdraw": _cmd_withdraw,
+    "gc": _cmd_gc,
     "lock": _cmd_lock,
 }
 
