@@ -261,8 +261,16 @@ def test_a_storage_without_atomic_create_is_refused_for_writing(memory_url: str)
         protocol = "checkthenwrite"
         pipe_file = AbstractFileSystem.pipe_file
 
+    class NoMode(MemoryFileSystem):  # type: ignore[misc]
+        protocol = "nomode"
+
+        def pipe_file(self, path: str, value: bytes, **kwargs: Any) -> None:
+            """An older override: would take mode= in kwargs and overwrite anyway."""
+            super().pipe_file(path, value)
+
     fs = CheckThenWrite(skip_instance_cache=True)
     assert not _atomic_create(fs)
+    assert not _atomic_create(NoMode(skip_instance_cache=True))
     assert _atomic_create(_memory())
     root = "/" + memory_url.removeprefix("memory://")
     archive = Archive(

@@ -146,19 +146,20 @@ def _modified(info: Mapping[str, Any]) -> float | None:
 
 
 def _atomic_create(fs: AbstractFileSystem) -> bool:
-    """Whether *fs* creates an object only if absent in one step (its own
-    ``pipe_file``/``_pipe_file``), not fsspec's fallback that checks, then writes."""
+    """Whether *fs* creates an object only if absent in one step: its own ``pipe_file``
+    (or, asynchronous, ``_pipe_file``) that takes ``mode``, not fsspec's fallback that
+    checks, then writes, nor an older override that would pass ``mode`` on unread."""
+    from fsspec.asyn import AsyncFileSystem
     from fsspec.spec import AbstractFileSystem
 
     cls = type(fs)
     if cls.pipe_file is not AbstractFileSystem.pipe_file:
-        return True
-    from fsspec.asyn import AsyncFileSystem
-
-    return (
-        isinstance(fs, AsyncFileSystem)
-        and getattr(cls, "_pipe_file", None) is not AsyncFileSystem._pipe_file
-    )
+        own = cls.pipe_file
+    elif isinstance(fs, AsyncFileSystem) and cls._pipe_file is not AsyncFileSystem._pipe_file:
+        own = cls._pipe_file
+    else:
+        return False
+    return "mode" in inspect.signature(own).parameters
 
 
 class ObjectStore:
