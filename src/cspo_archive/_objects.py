@@ -165,8 +165,6 @@ def _atomic_create(fs: AbstractFileSystem) -> bool:
 class ObjectStore:
     """An archive under one URL in object storage. Not public: use :class:`Archive`."""
 
-    lock_timeout = 0.0
-
     def __init__(self, url: str, fs: AbstractFileSystem, root: str, *, readonly: bool) -> None:
         self.url = url.rstrip("/")
         self.fs = fs
